@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Path operations above the codec: reversal for replies (Go: Decoded.Reverse,
+ * onehop.Path.Reverse, epic.Path.Reverse, snet.DefaultReplyPather) and reply packets. */
+#ifndef SNET_PATH_H
+#define SNET_PATH_H
+
+#include "snet/wire.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Reverses a decoded SCION path in place (Go: scion.Decoded.Reverse): swaps the first and
+ * last info fields and SegLens, flips every ConsDir, reverses the hop fields and mirrors
+ * CurrINF/CurrHF. SegIDs stay. Reserved bits are cleared, as Go's re-serialization does.
+ * SNET_E_EMPTY_PATH for a path without info fields. */
+SNET_EXTERN int snet_scion_path_reverse(snet_scion_path *p);
+
+/* The 1-segment SCION path a one-hop path stands for (Go: onehop.Path.ToSCIONDecoded).
+ * SNET_E_INCOMPLETE_PATH when the second hop was never filled in (ConsIngress 0). */
+SNET_EXTERN int snet_onehop_to_scion(const snet_onehop_path *o, snet_scion_path *p);
+
+/* Reverses raw path bytes of any type into out: SCION reversed; OneHop converted, advanced
+ * and reversed; EPIC reduced to its SCION path and reversed; Empty stays empty. *out_type
+ * gets the resulting path type (SCION or Empty). in and out may be the same buffer. Returns
+ * the length written or a path error, SNET_E_NOBUF. */
+SNET_EXTERN int snet_path_reverse(uint8_t type, const uint8_t *in, size_t len, uint8_t *out,
+				  size_t cap, uint8_t *out_type);
+
+/* Builds in *out the reply to in, as Go would send it: IAs and hosts swapped, path reversed
+ * into pathbuf (at least in->hdr.path_len bytes), no extensions. UDP: ports swapped, payload
+ * kept, TC 0 and FlowID 1 (snet.Conn.WriteTo). SCMP echo and traceroute requests become
+ * replies with TC and FlowID kept (Go's shim dispatcher). out's payload points into in's
+ * buffer. Emit it with SNET_EMIT_FIX. SNET_E_NOT_REPLYABLE for SCMP errors, other SCMP and
+ * other L4. */
+SNET_EXTERN int snet_pkt_reply(const snet_pkt *in, snet_pkt *out, uint8_t *pathbuf, size_t cap);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

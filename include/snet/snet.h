@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* libsnet: SCION end-host sockets in C, byte-compatible with Go's scionproto/scion snet. */
+#ifndef SNET_SNET_H
+#define SNET_SNET_H
+
+#include "snet/version.h"
+#include "snet/err.h"
+#include "snet/wire.h"
+#include "snet/addr.h"
+#include "snet/path.h"
+
+#endif

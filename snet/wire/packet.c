@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* A whole SCION packet: header, extensions, L4 (Go: the slayers decoding chain). */
+#include <string.h>
+
+#include "snet/wire.h"
+#include "l4.h"
+#include "rd.h"
+#include "wr.h"
+
+struct cursor {
+	const uint8_t *buf;
+	size_t at, len;
+	size_t *off;
+};
+
+static int fail(struct cursor *c, size_t at, int err)
+{
+	if (c->off)
+		*c->off = at;
+	return err;
+}
+
+/* Go's order: HBH only directly after the SCION header, E2E at most once and after HBH. */
+static int parse_exts(struct cursor *c, snet_pkt *p)
+{
+	uint8_t next = p->hdr.next_hdr;
+	bool seen_e2e = false;
+
+	while (next == SNET_PROTO_HBH || next == SNET_PROTO_E2E) {
+		bool hbh = next == SNET_PROTO_HBH;
+		if (seen_e2e || (hbh && p->has_hbh))
+			return fail(c, c->at, SNET_E_EXT_ORDER);
+		snet_ext *e = hbh ? &p->hbh : &p->e2e;
+		int n = snet_ext_parse(c->buf + c->at, c->len - c->at, e);
+		if (n < 0)
+			return fail(c, c->at + (n == SNET_E_BAD_EXT_LEN ? 1 : 0), n);
+		*(hbh ? &p->has_hbh : &p->has_e2e) = true;
+		seen_e2e = !hbh;
+		c->at += (size_t)n;
+		next = e->next_hdr;
+	}
+	p->l4 = next;
+	return 0;
+}
+
+static int parse_l4(struct cursor *c, snet_pkt *p)
+{
+	const uint8_t *l4 = c->buf + c->at;
+	size_t n = c->len - c->at;
+	int hl;
+
+	switch (p->l4) {
+	case SNET_PROTO_UDP:
+		hl = snet__udp_parse(l4, n, &p->udp);
+		if (hl < 0)
+			return fail(c, c->at + (hl == SNET_E_BAD_UDP_LEN ? 4 : n), hl);
+		p->checksum_ok = snet_l4_checksum(&p->hdr, SNET_PROTO_UDP, l4, n, 6) ==
+				 p->udp.checksum;
+		break;
+	case SNET_PROTO_SCMP:
+		hl = snet__scmp_parse(l4, n, &p->scmp);
+		if (hl < 0)
+			return fail(c, c->len, hl);
+		p->checksum_ok = snet_l4_checksum(&p->hdr, SNET_PROTO_SCMP, l4, n, 2) ==
+				 p->scmp.checksum;
+		break;
+	default:
+		hl = 0;
+		break;
+	}
+	p->payload = l4 + hl;
+	p->payload_len = n - (size_t)hl;
+	return 0;
+}
+
+int snet_pkt_parse(const uint8_t *buf, size_t len, snet_pkt *p, size_t *off)
+{
+	memset(p, 0, sizeof(*p));
+	int hl = snet_scion_hdr_parse(buf, len, &p->hdr, off);
+	if (hl < 0)
+		return hl;
+	struct cursor c = { .buf = buf, .at = (size_t)hl, .len = len, .off = off };
+	if (p->hdr.payload_len != len - (size_t)hl)
+		return fail(&c, 6, SNET_E_BAD_PAYLOAD_LEN);
+	int err = parse_exts(&c, p);
+	if (err < 0)
+		return err;
+	err = parse_l4(&c, p);
+	if (err < 0)
+		return err;
+	if (off)
+		*off = len;
+	return (int)len;
+}
+
+/* ---- emit --------------------------------------------------------------------------------- */
+
+static int emit_ext(const snet_ext *e, unsigned flags, uint8_t *b, size_t cap)
+{
+	size_t n = 2 + e->opts_len;
+	if (cap < n)
+		return SNET_E_NOBUF;
+	if ((flags & SNET_EMIT_LENGTHS) && (n % SNET_LINE_LEN || n > 1024))
+		return SNET_E_HDR_NOT_ALIGNED;
+	b[0] = e->next_hdr;
+	b[1] = (flags & SNET_EMIT_LENGTHS) ? (uint8_t)(n / SNET_LINE_LEN - 1) : e->ext_len;
+	if (e->opts_len)
+		memcpy(b + 2, e->opts, e->opts_len);
+	return (int)n;
+}
+
+static int emit_l4_hdr(const snet_pkt *p, uint8_t *b, size_t cap)
+{
+	switch (p->l4) {
+	case SNET_PROTO_UDP:
+		if (cap < SNET_UDP_HDR_LEN)
+			return SNET_E_NOBUF;
+		snet__udp_emit(&p->udp, b);
+		return SNET_UDP_HDR_LEN;
+	case SNET_PROTO_SCMP:
+		if (cap < SNET_SCMP_HDR_LEN + snet_scmp_info_len(p->scmp.type))
+			return SNET_E_NOBUF;
+		return (int)snet__scmp_emit(&p->scmp, b);
+	default:
+		return 0;
+	}
+}
+
+/* Lengths and checksum once the whole packet is in place. */
+static void fix_l4(const snet_pkt *p, unsigned flags, uint8_t *l4, size_t n)
+{
+	if (p->l4 == SNET_PROTO_UDP) {
+		if (flags & SNET_EMIT_LENGTHS)
+			put16(l4 + 4, n > 0xffff ? 0 : (uint16_t)n);
+		if (flags & SNET_EMIT_CHECKSUM)
+			put16(l4 + 6, snet_l4_checksum(&p->hdr, SNET_PROTO_UDP, l4, n, 6));
+	} else if (p->l4 == SNET_PROTO_SCMP && (flags & SNET_EMIT_CHECKSUM)) {
+		put16(l4 + 2, snet_l4_checksum(&p->hdr, SNET_PROTO_SCMP, l4, n, 2));
+	}
+}
+
+static int emit_body(const snet_pkt *p, unsigned flags, uint8_t *b, size_t cap, size_t *l4_at)
+{
+	size_t at = 0;
+	int n;
+	if (p->has_hbh) {
+		if ((n = emit_ext(&p->hbh, flags, b + at, cap - at)) < 0)
+			return n;
+		at += (size_t)n;
+	}
+	if (p->has_e2e) {
+		if ((n = emit_ext(&p->e2e, flags, b + at, cap - at)) < 0)
+			return n;
+		at += (size_t)n;
+	}
+	*l4_at = at;
+	if ((n = emit_l4_hdr(p, b + at, cap - at)) < 0)
+		return n;
+	at += (size_t)n;
+	if (cap - at < p->payload_len)
+		return SNET_E_NOBUF;
+	if (p->payload_len)
+		memmove(b + at, p->payload, p->payload_len);
+	return (int)(at + p->payload_len);
+}
+
+int snet_pkt_emit(const snet_pkt *p, unsigned flags, uint8_t *buf, size_t cap)
+{
+	int hl = snet_scion_hdr_emit(&p->hdr, buf, cap);
+	if (hl < 0)
+		return hl;
+	size_t l4_at;
+	int bl = emit_body(p, flags, buf + hl, cap - (size_t)hl, &l4_at);
+	if (bl < 0)
+		return bl;
+	if (!(flags & SNET_EMIT_LENGTHS)) {
+		buf[5] = p->hdr.hdr_len;
+	} else if (bl > 0xffff) {
+		return SNET_E_BAD_FIELD;
+	}
+	put16(buf + 6, (flags & SNET_EMIT_LENGTHS) ? (uint16_t)bl : p->hdr.payload_len);
+	/* The checksum reads the hosts from p->hdr, which emit wrote unchanged. */
+	fix_l4(p, flags, buf + hl + l4_at, (size_t)bl - l4_at);
+	return hl + bl;
+}

@@ -1,0 +1,501 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* JSON -> packet bytes. Lengths and checksums the JSON omits are computed; given ones are
+ * written as they are, so that malformed packets can be built on purpose. */
+#include <string.h>
+
+#include "pkt_json.h"
+
+#define MAX_OPTS 128
+#define EXT_MAX 1024
+
+struct ctx {
+	const char *what; /* the field that failed */
+	uint8_t path[SNET_MAX_HDR_LEN];
+	uint8_t ext[2][EXT_MAX];
+	uint8_t opt_data[2][EXT_MAX];
+	uint8_t payload[65536];
+};
+
+static int bad(struct ctx *c, const char *what, int err)
+{
+	c->what = what;
+	return err;
+}
+
+/* An unsigned integer field; absent leaves *v as is and returns 0 with *given false. */
+static int get_uint(struct ctx *c, json_t *o, const char *k, uint64_t max, uint64_t *v,
+		    bool *given)
+{
+	json_t *j = json_object_get(o, k);
+	if (given)
+		*given = j != NULL;
+	if (!j)
+		return 0;
+	if (!json_is_integer(j) || json_integer_value(j) < 0 ||
+	    (uint64_t)json_integer_value(j) > max)
+		return bad(c, k, SNET_E_BAD_FIELD);
+	*v = (uint64_t)json_integer_value(j);
+	return 0;
+}
+
+#define GET(c, o, k, max, dst)                                                                     \
+	do {                                                                                       \
+		uint64_t v_ = (dst);                                                               \
+		int e_ = get_uint((c), (o), (k), (max), &v_, NULL);                                \
+		if (e_)                                                                            \
+			return e_;                                                                 \
+		(dst) = v_;                                                                        \
+	} while (0)
+
+static int get_bool(struct ctx *c, json_t *o, const char *k, bool *v)
+{
+	json_t *j = json_object_get(o, k);
+	if (!j)
+		return 0;
+	if (!json_is_boolean(j))
+		return bad(c, k, SNET_E_BAD_FIELD);
+	*v = json_is_true(j);
+	return 0;
+}
+
+static int get_hex(struct ctx *c, json_t *o, const char *k, uint8_t *out, size_t cap, size_t *n)
+{
+	json_t *j = json_object_get(o, k);
+	size_t off;
+	*n = 0;
+	if (!j)
+		return 0;
+	if (!json_is_string(j))
+		return bad(c, k, SNET_E_BAD_FIELD);
+	int r = hex_decode(json_string_value(j), json_string_length(j), out, cap, &off);
+	if (r < 0)
+		return bad(c, k, r);
+	*n = (size_t)r;
+	return 0;
+}
+
+static int get_ia(struct ctx *c, json_t *o, const char *k, uint64_t *ia)
+{
+	json_t *j = json_object_get(o, k);
+	if (!j)
+		return 0;
+	if (!json_is_string(j))
+		return bad(c, k, SNET_E_BAD_FIELD);
+	int e = snet_ia_parse(json_string_value(j), json_string_length(j), ia);
+	return e ? bad(c, k, e) : 0;
+}
+
+static int parse_unknown_svc(const char *s, uint16_t *svc)
+{
+	unsigned v;
+	char tail[4] = "";
+	int n = sscanf(s, "<SVC:0x%4x>%3s", &v, tail);
+	if (n < 1 || (n == 2 && strcmp(tail, "_M") != 0))
+		return -1;
+	*svc = (uint16_t)(v | (n == 2 ? SNET_SVC_MCAST : 0));
+	return 0;
+}
+
+static int get_host(struct ctx *c, json_t *o, const char *k, uint8_t *type, uint8_t raw[16])
+{
+	json_t *j = json_object_get(o, k);
+	snet_host h;
+	uint16_t svc;
+	if (!j || !json_is_string(j))
+		return bad(c, k, SNET_E_BAD_FIELD);
+	const char *s = json_string_value(j);
+	if (parse_unknown_svc(s, &svc) == 0) {
+		snet_scion_hdr_set_svc(type, raw, svc);
+		return 0;
+	}
+	int e = snet_host_parse(s, json_string_length(j), &h);
+	if (e)
+		return bad(c, k, e);
+	if (h.type == SNET_HOST_SVC)
+		snet_scion_hdr_set_svc(type, raw, h.svc);
+	else
+		snet_scion_hdr_set_ip(type, raw, h.ip, h.type == SNET_HOST_IP4 ? 4 : 16);
+	return 0;
+}
+
+static int info_from(struct ctx *c, json_t *o, snet_info_field *f)
+{
+	bool cons = false, peer = false;
+	uint64_t rsvf = 0;
+	if (!json_is_object(o))
+		return bad(c, "info_fields", SNET_E_BAD_FIELD);
+	memset(f, 0, sizeof(*f));
+	int e = get_bool(c, o, "cons_dir", &cons);
+	if (!e)
+		e = get_bool(c, o, "peer", &peer);
+	if (e)
+		return e;
+	GET(c, o, "seg_id", 0xffff, f->seg_id);
+	GET(c, o, "timestamp", 0xffffffff, f->timestamp);
+	GET(c, o, "rsv", 0xff, f->rsv);
+	GET(c, o, "flags_rsv", 0xfc, rsvf);
+	f->flags = (uint8_t)(rsvf | (cons ? SNET_INFO_CONS_DIR : 0) | (peer ? SNET_INFO_PEER : 0));
+	return 0;
+}
+
+static int hop_from(struct ctx *c, json_t *o, snet_hop_field *f)
+{
+	bool in = false, eg = false;
+	uint64_t rsvf = 0;
+	size_t n;
+	if (!json_is_object(o))
+		return bad(c, "hop_fields", SNET_E_BAD_FIELD);
+	memset(f, 0, sizeof(*f));
+	int e = get_bool(c, o, "ingress_router_alert", &in);
+	if (!e)
+		e = get_bool(c, o, "egress_router_alert", &eg);
+	if (e)
+		return e;
+	GET(c, o, "exp_time", 0xff, f->exp_time);
+	GET(c, o, "cons_ingress", 0xffff, f->cons_ingress);
+	GET(c, o, "cons_egress", 0xffff, f->cons_egress);
+	GET(c, o, "flags_rsv", 0xfc, rsvf);
+	f->flags = (uint8_t)(rsvf | (in ? SNET_HOP_INGRESS_ALERT : 0) | (eg ? SNET_HOP_EGRESS_ALERT : 0));
+	if ((e = get_hex(c, o, "mac", f->mac, SNET_MAC_LEN, &n)))
+		return e;
+	return json_object_get(o, "mac") && n != SNET_MAC_LEN ? bad(c, "mac", SNET_E_BAD_FIELD) : 0;
+}
+
+static int fields_from(struct ctx *c, json_t *o, snet_scion_path *p)
+{
+	json_t *infs = json_object_get(o, "info_fields"), *hops = json_object_get(o, "hop_fields");
+	if (!json_is_array(infs) || json_array_size(infs) != p->num_inf)
+		return bad(c, "info_fields", SNET_E_BAD_FIELD);
+	if (!json_is_array(hops) || json_array_size(hops) != p->num_hops)
+		return bad(c, "hop_fields", SNET_E_BAD_FIELD);
+	for (unsigned i = 0; i < p->num_inf; i++) {
+		int e = info_from(c, json_array_get(infs, i), &p->inf[i]);
+		if (e)
+			return e;
+	}
+	for (unsigned i = 0; i < p->num_hops; i++) {
+		int e = hop_from(c, json_array_get(hops, i), &p->hop[i]);
+		if (e)
+			return e;
+	}
+	return 0;
+}
+
+static int scion_from(struct ctx *c, json_t *o, snet_scion_path *p)
+{
+	json_t *segs = json_object_get(o, "seg_len");
+	memset(p, 0, sizeof(*p));
+	if (!json_is_object(o))
+		return bad(c, "path", SNET_E_BAD_FIELD);
+	GET(c, o, "curr_inf", 3, p->meta.curr_inf);
+	GET(c, o, "curr_hf", 63, p->meta.curr_hf);
+	GET(c, o, "rsv", 63, p->meta.rsv);
+	if (!json_is_array(segs) || json_array_size(segs) != SNET_MAX_INFS)
+		return bad(c, "seg_len", SNET_E_BAD_FIELD);
+	for (int i = 0; i < SNET_MAX_INFS; i++) {
+		json_t *s = json_array_get(segs, (size_t)i);
+		if (!json_is_integer(s) || json_integer_value(s) < 0 || json_integer_value(s) > 63)
+			return bad(c, "seg_len", SNET_E_BAD_FIELD);
+		p->meta.seg_len[i] = (uint8_t)json_integer_value(s);
+		p->num_hops = (uint8_t)(p->num_hops + p->meta.seg_len[i]);
+		if (p->meta.seg_len[i])
+			p->num_inf = (uint8_t)(i + 1);
+	}
+	if (p->num_hops > SNET_MAX_HOPS)
+		return bad(c, "seg_len", SNET_E_TOO_MANY_HOPS);
+	return fields_from(c, o, p);
+}
+
+static int onehop_from(struct ctx *c, json_t *o, size_t *len)
+{
+	snet_onehop_path oh;
+	int e = info_from(c, json_object_get(o, "info_field"), &oh.info);
+	if (!e)
+		e = hop_from(c, json_object_get(o, "first_hop"), &oh.first);
+	if (!e)
+		e = hop_from(c, json_object_get(o, "second_hop"), &oh.second);
+	if (e)
+		return e;
+	*len = (size_t)snet_onehop_emit(&oh, c->path, sizeof(c->path));
+	return 0;
+}
+
+static int epic_from(struct ctx *c, json_t *o, size_t *len)
+{
+	snet_scion_path sp;
+	snet_epic_path ep = { 0 };
+	size_t n;
+	GET(c, o, "timestamp", 0xffffffff, ep.timestamp);
+	GET(c, o, "counter", 0xffffffff, ep.counter);
+	int e = get_hex(c, o, "phvf", ep.phvf, 4, &n);
+	if (!e)
+		e = get_hex(c, o, "lhvf", ep.lhvf, 4, &n);
+	if (!e)
+		e = scion_from(c, json_object_get(o, "scion"), &sp);
+	if (e)
+		return e;
+	int r = snet_scion_path_emit(&sp, c->path + SNET_EPIC_META_LEN,
+				     sizeof(c->path) - SNET_EPIC_META_LEN);
+	ep.scion.raw = c->path + SNET_EPIC_META_LEN;
+	ep.scion.len = (size_t)r;
+	*len = (size_t)snet_epic_emit(&ep, c->path, sizeof(c->path));
+	return 0;
+}
+
+static uint8_t infer_path_type(json_t *o)
+{
+	if (json_object_get(o, "scion"))
+		return SNET_PATH_EPIC;
+	if (json_object_get(o, "first_hop"))
+		return SNET_PATH_ONEHOP;
+	if (json_object_get(o, "hop_fields"))
+		return SNET_PATH_SCION;
+	return SNET_PATH_EMPTY;
+}
+
+static int path_from(struct ctx *c, json_t *root, snet_scion_hdr *h)
+{
+	json_t *o = json_object_get(root, "path");
+	snet_scion_path sp;
+	size_t len = 0;
+	int e = 0;
+	if (!json_is_object(o))
+		return bad(c, "path", SNET_E_BAD_FIELD);
+	h->path_type = infer_path_type(o);
+	GET(c, root, "path_type", 0xff, h->path_type);
+	switch (h->path_type) {
+	case SNET_PATH_SCION:
+		if (!(e = scion_from(c, o, &sp)))
+			len = (size_t)snet_scion_path_emit(&sp, c->path, sizeof(c->path));
+		break;
+	case SNET_PATH_ONEHOP:
+		e = onehop_from(c, o, &len);
+		break;
+	case SNET_PATH_EPIC:
+		e = epic_from(c, o, &len);
+		break;
+	case SNET_PATH_EMPTY:
+		break;
+	default:
+		return bad(c, "path_type", SNET_E_BAD_PATH_TYPE);
+	}
+	h->path = c->path;
+	h->path_len = len;
+	return e;
+}
+
+static int opts_from(struct ctx *c, json_t *arr, int slot, snet_opt *opts, size_t *n)
+{
+	size_t used = 0;
+	if (!json_is_array(arr) || json_array_size(arr) > MAX_OPTS)
+		return bad(c, "options", SNET_E_BAD_FIELD);
+	*n = json_array_size(arr);
+	for (size_t i = 0; i < *n; i++) {
+		json_t *o = json_array_get(arr, i);
+		size_t dl;
+		memset(&opts[i], 0, sizeof(opts[i]));
+		if (!json_is_object(o))
+			return bad(c, "options", SNET_E_BAD_FIELD);
+		GET(c, o, "type", 0xff, opts[i].type);
+		int e = get_hex(c, o, "data", c->opt_data[slot] + used, EXT_MAX - used, &dl);
+		if (e)
+			return e;
+		if (dl > 255)
+			return bad(c, "data", SNET_E_BAD_OPT_LEN);
+		opts[i].data = c->opt_data[slot] + used;
+		opts[i].len = (uint8_t)dl;
+		used += dl;
+	}
+	return 0;
+}
+
+static int ext_from(struct ctx *c, json_t *o, int slot, uint8_t next, snet_ext *e)
+{
+	snet_opt opts[MAX_OPTS];
+	size_t n;
+	if (!json_is_object(o))
+		return bad(c, "extensions", SNET_E_BAD_FIELD);
+	int r = opts_from(c, json_object_get(o, "options"), slot, opts, &n);
+	if (r)
+		return r;
+	r = snet_ext_emit(next, opts, n, SNET_EXT_ALIGN, c->ext[slot], EXT_MAX);
+	if (r < 0)
+		return bad(c, "options", r);
+	e->next_hdr = next;
+	GET(c, o, "next_hdr", 0xff, e->next_hdr);
+	e->ext_len = c->ext[slot][1];
+	GET(c, o, "ext_len", 0xff, e->ext_len);
+	e->opts = c->ext[slot] + 2;
+	e->opts_len = (size_t)r - 2;
+	return 0;
+}
+
+static int ext_kind(json_t *o)
+{
+	const char *k = json_string_value(json_object_get(o, "kind"));
+	if (!k)
+		return -1;
+	return strcmp(k, "hbh") == 0 ? 0 : strcmp(k, "e2e") == 0 ? 1 : -1;
+}
+
+static int exts_from(struct ctx *c, json_t *root, snet_pkt *p)
+{
+	json_t *arr = json_object_get(root, "extensions");
+	size_t n = arr ? json_array_size(arr) : 0;
+	if (arr && (!json_is_array(arr) || n > 2))
+		return bad(c, "extensions", SNET_E_BAD_FIELD);
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_array_get(arr, i);
+		int kind = ext_kind(o);
+		if (kind < 0)
+			return bad(c, "kind", SNET_E_BAD_FIELD);
+		uint8_t next = i + 1 < n ? (uint8_t)(ext_kind(json_array_get(arr, i + 1)) ?
+							     SNET_PROTO_E2E : SNET_PROTO_HBH)
+					 : p->l4;
+		int e = ext_from(c, o, (int)i, next, kind ? &p->e2e : &p->hbh);
+		if (e)
+			return e;
+		*(kind ? &p->has_e2e : &p->has_hbh) = true;
+	}
+	return 0;
+}
+
+static int scmp_from(struct ctx *c, json_t *o, snet_pkt *p)
+{
+	snet_scmp *s = &p->scmp;
+	memset(s, 0, sizeof(*s));
+	GET(c, o, "type", 0xff, s->type);
+	GET(c, o, "code", 0xff, s->code);
+	GET(c, o, "identifier", 0xffff, s->identifier);
+	GET(c, o, "seq_number", 0xffff, s->seq);
+	GET(c, o, "sequence", 0xffff, s->seq);
+	GET(c, o, "interface", UINT64_MAX >> 1, s->interface);
+	GET(c, o, "ingress", UINT64_MAX >> 1, s->ingress);
+	GET(c, o, "egress", UINT64_MAX >> 1, s->egress);
+	GET(c, o, "mtu", 0xffff, s->mtu);
+	GET(c, o, "pointer", 0xffff, s->pointer);
+	GET(c, o, "rsv", 0xffffffff, s->rsv);
+	return get_ia(c, o, "ia", &s->ia);
+}
+
+static int l4_from(struct ctx *c, json_t *root, snet_pkt *p)
+{
+	json_t *udp = json_object_get(root, "udp"), *scmp = json_object_get(root, "scmp");
+	size_t n;
+	int e = get_hex(c, root, "payload", c->payload, sizeof(c->payload), &n);
+	if (e)
+		return e;
+	p->payload = c->payload;
+	p->payload_len = n;
+	if (udp) {
+		if (!json_is_object(udp))
+			return bad(c, "udp", SNET_E_BAD_FIELD);
+		p->l4 = SNET_PROTO_UDP;
+		GET(c, udp, "src_port", 0xffff, p->udp.src_port);
+		GET(c, udp, "dst_port", 0xffff, p->udp.dst_port);
+	} else if (scmp) {
+		if (!json_is_object(scmp))
+			return bad(c, "scmp", SNET_E_BAD_FIELD);
+		p->l4 = SNET_PROTO_SCMP;
+		if ((e = scmp_from(c, scmp, p)))
+			return e;
+		if (!json_object_get(root, "payload") &&
+		    (e = get_hex(c, scmp, "quote", c->payload, sizeof(c->payload), &p->payload_len)))
+			return e;
+	} else {
+		p->l4 = SNET_PROTO_NONE;
+	}
+	return 0;
+}
+
+static int hdr_from(struct ctx *c, json_t *o, snet_scion_hdr *h)
+{
+	GET(c, o, "version", 0xf, h->version);
+	GET(c, o, "traffic_class", 0xff, h->traffic_class);
+	GET(c, o, "flow_id", 0xfffff, h->flow_id);
+	GET(c, o, "rsv", 0xffff, h->rsv);
+	int e = get_ia(c, o, "dst_ia", &h->dst_ia);
+	if (!e)
+		e = get_ia(c, o, "src_ia", &h->src_ia);
+	if (!e)
+		e = get_host(c, o, "dst_host", &h->dst_type, h->dst_host);
+	if (!e)
+		e = get_host(c, o, "src_host", &h->src_type, h->src_host);
+	return e;
+}
+
+static size_t l4_hdr_len(const snet_pkt *p)
+{
+	if (p->l4 == SNET_PROTO_UDP)
+		return SNET_UDP_HDR_LEN;
+	if (p->l4 == SNET_PROTO_SCMP)
+		return SNET_SCMP_HDR_LEN + snet_scmp_info_len(p->scmp.type);
+	return 0;
+}
+
+/* Given lengths win; the rest follow from the parts. */
+static int lengths_from(struct ctx *c, json_t *root, snet_pkt *p)
+{
+	size_t body = p->payload_len + l4_hdr_len(p);
+	if (p->has_hbh)
+		body += 2 + p->hbh.opts_len;
+	if (p->has_e2e)
+		body += 2 + p->e2e.opts_len;
+	if (body > 0xffff)
+		return bad(c, "payload", SNET_E_BAD_FIELD);
+	p->hdr.hdr_len = (uint8_t)(snet_scion_hdr_len(&p->hdr) / SNET_LINE_LEN);
+	p->hdr.payload_len = (uint16_t)body;
+	GET(c, root, "hdr_len", 0xff, p->hdr.hdr_len);
+	GET(c, root, "payload_len", 0xffff, p->hdr.payload_len);
+	json_t *udp = json_object_get(root, "udp");
+	if (udp) {
+		size_t ul = SNET_UDP_HDR_LEN + p->payload_len;
+		p->udp.length = ul > 0xffff ? 0 : (uint16_t)ul;
+		GET(c, udp, "length", 0xffff, p->udp.length);
+	}
+	return 0;
+}
+
+static bool checksum_given(struct ctx *c, json_t *root, snet_pkt *p)
+{
+	json_t *l4 = json_object_get(root, p->l4 == SNET_PROTO_UDP ? "udp" : "scmp");
+	uint64_t v = 0;
+	bool given = false;
+	if (!l4 || get_uint(c, l4, "checksum", 0xffff, &v, &given) || !given)
+		return false;
+	p->udp.checksum = p->scmp.checksum = (uint16_t)v;
+	return true;
+}
+
+int pkt_from_json(json_t *root, uint8_t *buf, size_t cap, const char **what)
+{
+	static struct ctx c; /* large buffers; the tool is single-threaded */
+	snet_pkt p;
+	memset(&p, 0, sizeof(p));
+	c.what = "packet";
+	int e = json_is_object(root) ? 0 : bad(&c, "packet", SNET_E_BAD_JSON);
+	if (!e)
+		e = hdr_from(&c, root, &p.hdr);
+	if (!e)
+		e = path_from(&c, root, &p.hdr);
+	if (!e)
+		e = l4_from(&c, root, &p);
+	if (!e)
+		e = exts_from(&c, root, &p);
+	if (!e) {
+		uint64_t nh = p.has_hbh ? SNET_PROTO_HBH : p.has_e2e ? SNET_PROTO_E2E : p.l4;
+		e = get_uint(&c, root, "next_hdr", 0xff, &nh, NULL);
+		p.hdr.next_hdr = (uint8_t)nh;
+		if (!e)
+			e = lengths_from(&c, root, &p);
+	}
+	if (e) {
+		*what = c.what;
+		return e;
+	}
+	unsigned flags = checksum_given(&c, root, &p) ? 0 : SNET_EMIT_CHECKSUM;
+	int n = snet_pkt_emit(&p, flags, buf, cap);
+	if (n < 0)
+		*what = "packet";
+	return n;
+}

@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* snet-pkt: decode, encode and answer SCION packets, like tshark for SCION.
+ * Exit status: 0 ok, 1 malformed input, 2 bad command line. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pkt_json.h"
+
+#define PKT_MAX 65536 + SNET_MAX_HDR_LEN + 2048
+
+enum mode { DECODE, ENCODE, REPLY };
+
+struct opts {
+	enum mode mode;
+	bool hex, jsonl;
+	const char *file;
+};
+
+static uint8_t pkt[PKT_MAX], out[PKT_MAX], pathbuf[SNET_MAX_HDR_LEN];
+static char hexbuf[2 * PKT_MAX + 2];
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: snet-pkt decode|encode|reply [FILE|-] [--hex] [--jsonl]\n"
+		   "  decode  packet (raw, or hex with --hex) -> one JSON object\n"
+		   "  encode  JSON -> packet (raw, or one hex line with --hex)\n"
+		   "  reply   packet -> the reply Go would send\n"
+		   "  --jsonl many packets: one per input line (decode: hex; encode: JSON)\n");
+}
+
+static void report(int err, const char *msg, size_t off)
+{
+	fprintf(stderr, "snet-pkt: %s: %s at byte %zu\n", snet_err_name(err), msg, off);
+}
+
+static char *read_all(const char *file, size_t *len)
+{
+	FILE *f = (!file || strcmp(file, "-") == 0) ? stdin : fopen(file, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 1 << 16, n = 0;
+	char *b = malloc(cap + 1);
+	size_t r;
+	while (b && (r = fread(b + n, 1, cap - n, f)) > 0) {
+		n += r;
+		if (n == cap) {
+			char *nb = realloc(b, 2 * cap + 1);
+			if (!nb) {
+				free(b);
+				b = NULL;
+				break;
+			}
+			b = nb;
+			cap *= 2;
+		}
+	}
+	if (f != stdin)
+		fclose(f);
+	if (b)
+		b[n] = 0;
+	*len = n;
+	return b;
+}
+
+static void write_pkt(const uint8_t *b, size_t n, bool hex)
+{
+	if (hex) {
+		hex_encode(b, n, hexbuf);
+		printf("%s\n", hexbuf);
+	} else {
+		fwrite(b, 1, n, stdout);
+	}
+}
+
+/* One packet's worth of input -> output. Returns 0 or an error; *off and *msg describe it. */
+static int decode_one(const uint8_t *b, size_t n, size_t *off)
+{
+	snet_pkt p;
+	int r = snet_pkt_parse(b, n, &p, off);
+	if (r < 0)
+		return r;
+	json_t *j = pkt_to_json(&p);
+	char *s = json_dumps(j, JSON_COMPACT);
+	printf("%s\n", s);
+	free(s);
+	json_decref(j);
+	return 0;
+}
+
+static int reply_one(const uint8_t *b, size_t n, bool hex, size_t *off)
+{
+	snet_pkt p, r;
+	int e = snet_pkt_parse(b, n, &p, off);
+	if (e < 0)
+		return e;
+	*off = 0;
+	if ((e = snet_pkt_reply(&p, &r, pathbuf, sizeof(pathbuf))) < 0)
+		return e;
+	if ((e = snet_pkt_emit(&r, SNET_EMIT_FIX, out, sizeof(out))) < 0)
+		return e;
+	write_pkt(out, (size_t)e, hex);
+	return 0;
+}
+
+static int encode_one(const char *text, size_t len, bool hex, size_t *off, const char **what)
+{
+	json_error_t jerr;
+	json_t *j = json_loadb(text, len, 0, &jerr);
+	if (!j) {
+		*off = (size_t)jerr.position;
+		*what = "JSON";
+		return SNET_E_BAD_JSON;
+	}
+	int n = pkt_from_json(j, out, sizeof(out), what);
+	json_decref(j);
+	*off = 0;
+	if (n < 0)
+		return n;
+	write_pkt(out, (size_t)n, hex);
+	return 0;
+}
+
+/* Raw or hex input to packet bytes. */
+static int to_bytes(const char *in, size_t len, bool hex, const uint8_t **b, size_t *n, size_t *off)
+{
+	if (!hex) {
+		*b = (const uint8_t *)in;
+		*n = len;
+		return 0;
+	}
+	int r = hex_decode(in, len, pkt, sizeof(pkt), off);
+	if (r < 0)
+		return r;
+	*b = pkt;
+	*n = (size_t)r;
+	return 0;
+}
+
+static int run_one(const struct opts *o, const char *in, size_t len, size_t *off, const char **msg)
+{
+	const uint8_t *b;
+	size_t n;
+	int r;
+	*msg = NULL;
+	if (o->mode == ENCODE)
+		return encode_one(in, len, o->hex, off, msg);
+	if ((r = to_bytes(in, len, o->hex || o->jsonl, &b, &n, off)) < 0)
+		return r;
+	return o->mode == DECODE ? decode_one(b, n, off) : reply_one(b, n, o->hex, off);
+}
+
+static void jsonl_error(int err, size_t off)
+{
+	printf("{\"error\": \"%s\", \"offset\": %zu}\n", snet_err_name(err), off);
+}
+
+static int run_jsonl(const struct opts *o, char *in, size_t len)
+{
+	int bad = 0;
+	char *line = in, *end = in + len;
+	while (line < end) {
+		char *nl = memchr(line, '\n', (size_t)(end - line));
+		size_t ll = nl ? (size_t)(nl - line) : (size_t)(end - line);
+		size_t off = 0;
+		const char *msg;
+		if (ll > 0 && strspn(line, " \t\r") < ll) {
+			int r = run_one(o, line, ll, &off, &msg);
+			if (r < 0) {
+				jsonl_error(r, off);
+				bad = 1;
+			}
+		}
+		line += ll + 1;
+	}
+	return bad;
+}
+
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+	static const struct option longs[] = { { "hex", no_argument, NULL, 'x' },
+					       { "jsonl", no_argument, NULL, 'j' },
+					       { "help", no_argument, NULL, 'h' },
+					       { NULL, 0, NULL, 0 } };
+	int c;
+	memset(o, 0, sizeof(*o));
+	while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
+		if (c == 'x')
+			o->hex = true;
+		else if (c == 'j')
+			o->jsonl = true;
+		else if (c == 'h')
+			return 1;
+		else
+			return -1;
+	}
+	if (optind >= argc)
+		return -1;
+	const char *m = argv[optind++];
+	if (strcmp(m, "decode") == 0)
+		o->mode = DECODE;
+	else if (strcmp(m, "encode") == 0)
+		o->mode = ENCODE;
+	else if (strcmp(m, "reply") == 0)
+		o->mode = REPLY;
+	else
+		return -1;
+	if (optind < argc)
+		o->file = argv[optind++];
+	return optind == argc ? 0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+	int a = parse_args(argc, argv, &o);
+	if (a) {
+		usage(a > 0 ? stdout : stderr);
+		return a > 0 ? 0 : 2;
+	}
+	size_t len;
+	char *in = read_all(o.file, &len);
+	if (!in) {
+		fprintf(stderr, "snet-pkt: %s: %s\n", o.file ? o.file : "-", strerror(errno));
+		return 2;
+	}
+	int rc = 0;
+	if (o.jsonl) {
+		rc = run_jsonl(&o, in, len);
+	} else {
+		size_t off = 0;
+		const char *msg;
+		int r = run_one(&o, in, len, &off, &msg);
+		if (r < 0) {
+			report(r, msg ? msg : snet_strerror(r), off);
+			rc = 1;
+		}
+	}
+	free(in);
+	fflush(stdout);
+	return rc;
+}
