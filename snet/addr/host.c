@@ -79,7 +79,9 @@ int snet_ip_parse(const char *s, size_t len, snet_host *h)
 	char *pct = strchr(tmp, '%');
 	if (pct) {
 		size_t zl = strlen(pct + 1);
-		if (zl == 0 || zl >= SNET_ZONE_LEN)
+		/* Go takes any zone text; brackets in it would make a string that does not parse
+		 * back (found by fuzz_addr), so we refuse them. */
+		if (zl == 0 || zl >= SNET_ZONE_LEN || strpbrk(pct + 1, "[]%"))
 			return SNET_E_BAD_HOST;
 		memcpy(h->zone, pct + 1, zl + 1);
 		*pct = 0;

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# One entry point: ./snet.sh demo | test | bench | fuzz SECONDS
+# Each subcommand installs missing Debian packages, builds what it needs and runs.
+set -euo pipefail
+cd "$(dirname "$0")"
+top=$PWD
+export DEBIAN_FRONTEND=noninteractive
+
+# Debian packages we build and test with; installed only when missing.
+PKGS=(build-essential cmake ninja-build pkg-config libuv1-dev libjansson-dev libcmocka-dev
+	libmnl-dev libssl-dev clang-14 libclang-rt-14-dev llvm-14 iproute2 xxd)
+
+log() { echo "snet.sh: $*" >&2; }
+
+install_deps() {
+	local missing=()
+	for p in "${PKGS[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing+=("$p")
+	done
+	[[ ${#missing[@]} -eq 0 ]] && return 0
+	log "installing ${missing[*]}"
+	local sudo=()
+	[[ $(id -u) -eq 0 ]] || sudo=(sudo -n)
+	"${sudo[@]}" apt-get update -qq </dev/null
+	"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null >&2
+}
+
+# build DIR [cmake args...]
+build() {
+	local dir=$1
+	shift
+	cmake -S "$top" -B "$top/$dir" -G Ninja "$@" >&2
+	cmake --build "$top/$dir" >&2
+}
+
+build_release() { build build -DCMAKE_BUILD_TYPE=Release; }
+build_asan() { build build-asan -DCMAKE_BUILD_TYPE=Debug -DSNET_SANITIZE=ON; }
+build_fuzz() {
+	build build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSNET_FUZZ=ON \
+		-DCMAKE_C_COMPILER=clang-14
+}
+
+run_ctest() {
+	local dir=$1 label=$2
+	log "ctest -L $label in $dir"
+	(cd "$top/$dir" && ctest -L "$label" --output-on-failure)
+}
+
+cmd_test() {
+	install_deps
+	build_release
+	build_asan
+	run_ctest build unit
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		run_ctest build-asan unit
+	run_ctest build e2e
+	log "all tests passed"
+}
+
+cmd_demo() {
+	install_deps
+	build_release
+	# Until the multihomed acceptance topology lands, the demo shows Go's golden packets as
+	# snet-pkt decodes them, and that each re-encodes to the same bytes.
+	local pkt="$top/build/tools/snet-pkt"
+	for f in "$top"/tests/data/vectors/*.bin; do
+		echo "== $(basename "$f")"
+		"$pkt" decode "$f"
+		if "$pkt" decode "$f" | "$pkt" encode - | cmp -s - "$f"; then
+			echo "   re-encodes byte for byte: yes"
+		else
+			echo "   re-encodes byte for byte: NO"
+			return 1
+		fi
+	done
+}
+
+cmd_bench() {
+	install_deps
+	build_release
+	"$top/build/bench/snet-bench"
+}
+
+cmd_fuzz() {
+	local secs=${1:-}
+	[[ $secs =~ ^[0-9]+$ ]] || { echo "usage: ./snet.sh fuzz SECONDS" >&2; exit 2; }
+	install_deps
+	build_fuzz
+	for t in decode roundtrip addr; do
+		local work="$top/build-fuzz/corpus-$t"
+		mkdir -p "$work" "$top/build-fuzz/crash-$t"
+		log "fuzz_$t for ${secs}s"
+		"$top/build-fuzz/fuzz/fuzz_$t" -max_total_time="$secs" -print_final_stats=1 \
+			-artifact_prefix="$top/build-fuzz/crash-$t/" "$work" "$top/fuzz/corpus/$t" >&2
+	done
+}
+
+case ${1:-} in
+demo) cmd_demo ;;
+test) cmd_test ;;
+bench) cmd_bench ;;
+fuzz) shift; cmd_fuzz "$@" ;;
+*)
+	echo "usage: ./snet.sh demo | test | bench | fuzz SECONDS" >&2
+	exit 2
+	;;
+esac
