@@ -5,18 +5,12 @@
 
 #include "snet/snet.h"
 #include "bench.h"
+#include "golden_path.h"
 
 #define ROUNDS 2000000
 
 static uint8_t pkt[512], out[512], path[128];
 
-static const uint8_t golden_path[] = {
-	0x00, 0x00, 0x20, 0x80, 0x00, 0x00, 0x01, 0x11, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00,
-	0x02, 0x22, 0x00, 0x00, 0x01, 0x00, 0x00, 0x3f, 0x00, 0x01, 0x00, 0x00, 0x01, 0x02,
-	0x03, 0x04, 0x05, 0x06, 0x00, 0x3f, 0x00, 0x03, 0x00, 0x02, 0x01, 0x02, 0x03, 0x04,
-	0x05, 0x06, 0x00, 0x3f, 0x00, 0x00, 0x00, 0x02, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06,
-	0x00, 0x3f, 0x00, 0x01, 0x00, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06,
-};
 
 static size_t build_packet(void)
 {
@@ -29,8 +23,8 @@ static size_t build_packet(void)
 	p.hdr.src_ia = snet_ia_from(2, 0xff0000000222ull);
 	snet_scion_hdr_set_ip(&p.hdr.dst_type, p.hdr.dst_host, dst, 4);
 	snet_scion_hdr_set_ip(&p.hdr.src_type, p.hdr.src_host, src, 4);
-	p.hdr.path = golden_path;
-	p.hdr.path_len = sizeof(golden_path);
+	p.hdr.path = golden_raw_path;
+	p.hdr.path_len = sizeof(golden_raw_path);
 	p.hdr.next_hdr = SNET_PROTO_UDP;
 	p.l4 = SNET_PROTO_UDP;
 	p.udp = (snet_udp){ 31000, 31001, 0, 0 };
@@ -75,8 +69,8 @@ void bench_codec(void)
 
 	t0 = bench_now_ns();
 	for (int i = 0; i < ROUNDS; i++)
-		bench_sink += (uint64_t)snet_path_reverse(SNET_PATH_SCION, golden_path,
-							  sizeof(golden_path), path, sizeof(path),
+		bench_sink += (uint64_t)snet_path_reverse(SNET_PATH_SCION, golden_raw_path,
+							  sizeof(golden_raw_path), path, sizeof(path),
 							  &type);
 	double reverse_ns = per_op(t0);
 

@@ -2,6 +2,7 @@
 /* Path reversal: Go's pathReverseCases (decoded_test.go), the golden reversed path
  * (epic_test.go rawScionReversePath), OneHop and EPIC replies, and reply packets. */
 #include "common.h"
+#include "golden_path.h"
 
 struct seg_case {
 	const char *what;
@@ -79,37 +80,22 @@ static void test_go_reverse_cases(void **state)
 	assert_int_equal(snet_scion_path_reverse(&empty), SNET_E_EMPTY_PATH);
 }
 
-static const uint8_t raw_path[] = {
-	0x00, 0x00, 0x20, 0x80, 0x00, 0x00, 0x01, 0x11, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00,
-	0x02, 0x22, 0x00, 0x00, 0x01, 0x00, 0x00, 0x3f, 0x00, 0x01, 0x00, 0x00, 0x01, 0x02,
-	0x03, 0x04, 0x05, 0x06, 0x00, 0x3f, 0x00, 0x03, 0x00, 0x02, 0x01, 0x02, 0x03, 0x04,
-	0x05, 0x06, 0x00, 0x3f, 0x00, 0x00, 0x00, 0x02, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06,
-	0x00, 0x3f, 0x00, 0x01, 0x00, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06,
-};
-/* Go's rawScionReversePath. */
-static const uint8_t raw_reversed[] = {
-	0x43, 0x00, 0x20, 0x80, 0x00, 0x00, 0x02, 0x22, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00,
-	0x01, 0x11, 0x00, 0x00, 0x01, 0x00, 0x00, 0x3f, 0x00, 0x01, 0x00, 0x00, 0x01, 0x02,
-	0x03, 0x04, 0x05, 0x06, 0x00, 0x3f, 0x00, 0x00, 0x00, 0x02, 0x01, 0x02, 0x03, 0x04,
-	0x05, 0x06, 0x00, 0x3f, 0x00, 0x03, 0x00, 0x02, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06,
-	0x00, 0x3f, 0x00, 0x01, 0x00, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06,
-};
 
 static void test_golden_reverse_bytes(void **state)
 {
 	uint8_t out[128], type = 99;
-	assert_int_equal(snet_path_reverse(SNET_PATH_SCION, raw_path, sizeof(raw_path), out,
+	assert_int_equal(snet_path_reverse(SNET_PATH_SCION, golden_raw_path, sizeof(golden_raw_path), out,
 					   sizeof(out), &type),
-			 (int)sizeof(raw_reversed));
+			 (int)sizeof(golden_raw_reversed));
 	assert_int_equal(type, SNET_PATH_SCION);
-	assert_memory_equal(out, raw_reversed, sizeof(raw_reversed));
+	assert_memory_equal(out, golden_raw_reversed, sizeof(golden_raw_reversed));
 	/* In place, and EPIC reduces to the same reversed SCION path. */
-	uint8_t epic[16 + sizeof(raw_path)] = { 0, 0, 0, 1, 2, 0, 0, 3, 1, 2, 3, 4, 5, 6, 7, 8 };
-	memcpy(epic + 16, raw_path, sizeof(raw_path));
+	uint8_t epic[16 + sizeof(golden_raw_path)] = { 0, 0, 0, 1, 2, 0, 0, 3, 1, 2, 3, 4, 5, 6, 7, 8 };
+	memcpy(epic + 16, golden_raw_path, sizeof(golden_raw_path));
 	assert_int_equal(snet_path_reverse(SNET_PATH_EPIC, epic, sizeof(epic), epic, sizeof(epic),
 					   &type),
-			 (int)sizeof(raw_reversed));
-	assert_memory_equal(epic, raw_reversed, sizeof(raw_reversed));
+			 (int)sizeof(golden_raw_reversed));
+	assert_memory_equal(epic, golden_raw_reversed, sizeof(golden_raw_reversed));
 	assert_int_equal(snet_path_reverse(SNET_PATH_EMPTY, NULL, 0, out, 0, &type), 0);
 	assert_int_equal(type, SNET_PATH_EMPTY);
 }
@@ -155,7 +141,7 @@ static void test_reply_packets(void **state)
 	assert_int_equal(back.udp.src_port, 80);
 	assert_int_equal(back.udp.dst_port, 1280);
 	assert_int_equal(back.hdr.flow_id, 1);
-	assert_memory_equal(back.hdr.path, raw_reversed, sizeof(raw_reversed));
+	assert_memory_equal(back.hdr.path, golden_raw_reversed, sizeof(golden_raw_reversed));
 	assert_memory_equal(back.payload, in.payload, in.payload_len);
 	/* SCMP errors have no reply. */
 	n = load_vector("scion-scmp-dest-unreachable.bin", buf, sizeof(buf));

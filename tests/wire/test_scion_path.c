@@ -2,23 +2,16 @@
 /* SCION path raw view and decoded form, IncPath, IsXover, OneHop and EPIC
  * (Go: pkg/slayers/path/scion/raw_test.go, base.go; epic_test.go). */
 #include "common.h"
+#include "golden_path.h"
 
-/* Go's rawPath: meta 00002080, INF0, INF1, four hops. */
-static const uint8_t raw_path[] = {
-	0x00, 0x00, 0x20, 0x80, 0x00, 0x00, 0x01, 0x11, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00,
-	0x02, 0x22, 0x00, 0x00, 0x01, 0x00, 0x00, 0x3f, 0x00, 0x01, 0x00, 0x00, 0x01, 0x02,
-	0x03, 0x04, 0x05, 0x06, 0x00, 0x3f, 0x00, 0x03, 0x00, 0x02, 0x01, 0x02, 0x03, 0x04,
-	0x05, 0x06, 0x00, 0x3f, 0x00, 0x00, 0x00, 0x02, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06,
-	0x00, 0x3f, 0x00, 0x01, 0x00, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06,
-};
 
 static void test_raw_and_decoded_agree(void **state)
 {
 	snet_scion_raw r;
 	snet_scion_path p;
 	uint8_t out[128];
-	assert_int_equal(snet_scion_raw_parse(raw_path, sizeof(raw_path), &r), 0);
-	assert_int_equal(snet_scion_path_parse(raw_path, sizeof(raw_path), &p), 0);
+	assert_int_equal(snet_scion_raw_parse(golden_raw_path, sizeof(golden_raw_path), &r), 0);
+	assert_int_equal(snet_scion_path_parse(golden_raw_path, sizeof(golden_raw_path), &p), 0);
 	assert_int_equal(r.num_inf, 2);
 	assert_int_equal(r.num_hops, 4);
 	for (unsigned i = 0; i < 4; i++) {
@@ -27,8 +20,8 @@ static void test_raw_and_decoded_agree(void **state)
 		assert_memory_equal(&h, &p.hop[i], sizeof(h));
 	}
 	memset(out, 0xa5, sizeof(out));
-	assert_int_equal(snet_scion_path_emit(&p, out, sizeof(out)), (int)sizeof(raw_path));
-	assert_memory_equal(out, raw_path, sizeof(raw_path));
+	assert_int_equal(snet_scion_path_emit(&p, out, sizeof(out)), (int)sizeof(golden_raw_path));
+	assert_memory_equal(out, golden_raw_path, sizeof(golden_raw_path));
 	assert_int_equal(snet_scion_path_emit(&p, out, 10), SNET_E_NOBUF);
 }
 
@@ -50,11 +43,11 @@ static void test_meta_limits(void **state)
 
 static void test_inc_path_and_xover(void **state)
 {
-	uint8_t b[sizeof(raw_path)];
+	uint8_t b[sizeof(golden_raw_path)];
 	snet_scion_path p;
 	static const uint8_t want_inf[4] = { 0, 0, 1, 1 };
 	static const bool want_xover[4] = { false, true, false, false };
-	memcpy(b, raw_path, sizeof(b));
+	memcpy(b, golden_raw_path, sizeof(b));
 	for (int hf = 0; hf < 4; hf++) {
 		assert_int_equal(snet_scion_path_parse(b, sizeof(b), &p), 0);
 		assert_int_equal(p.meta.curr_hf, hf);
@@ -86,11 +79,11 @@ static void test_onehop(void **state)
 /* Go's epic_test rawEpicPath: PktID 00000001 02000003, PHVF 01020304, LHVF 05060708. */
 static void test_epic(void **state)
 {
-	uint8_t b[16 + sizeof(raw_path)], out[sizeof(b)];
+	uint8_t b[16 + sizeof(golden_raw_path)], out[sizeof(b)];
 	static const uint8_t prefix[16] = { 0, 0, 0, 1, 2, 0, 0, 3, 1, 2, 3, 4, 5, 6, 7, 8 };
 	snet_epic_path e;
 	memcpy(b, prefix, 16);
-	memcpy(b + 16, raw_path, sizeof(raw_path));
+	memcpy(b + 16, golden_raw_path, sizeof(golden_raw_path));
 	assert_int_equal(snet_epic_parse(b, sizeof(b), &e), 0);
 	assert_int_equal(e.timestamp, 1);
 	assert_int_equal(e.counter, 0x02000003);
