@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "snet/err.h"
 
@@ -80,11 +81,24 @@ SNET_EXTERN int snet_host_parse(const char *s, size_t len, snet_host *h);
  * IPv4-mapped IPv6 prints as IPv4, as Go's net.IP.String does. */
 SNET_EXTERN int snet_host_format(const snet_host *h, char *buf, size_t cap);
 
-/* A SCION UDP address (Go: snet.UDPAddr without Path and NextHop). */
+/* A SCION UDP address (Go: snet.UDPAddr). Parsing and formatting use ia, host and port only;
+ * the rest is for sending and is zero after parsing. */
 typedef struct snet_udp_addr {
 	uint64_t ia;
-	snet_host host;  /* SNET_HOST_NONE prints as Go's nil host */
+	snet_host host;  /* IP, or SVC for service destinations; NONE prints as Go's nil host */
 	uint16_t port;
+	/* Go: UDPAddr.Path. The dataplane path, borrowed: valid until the call it is passed to
+	 * returns (a send copies it into its header). path_type SNET_PATH_EMPTY with no bytes is
+	 * the AS-internal path. */
+	uint8_t path_type;
+	const uint8_t *path;
+	size_t path_len;
+	/* Go: UDPAddr.NextHop. The underlay address of the first border router, or of the host
+	 * for AS-internal destinations; AF_UNSPEC when not set. */
+	struct sockaddr_storage next_hop;
+	/* On addresses a conn delivers: the local address the packet arrived at. A reply sent to
+	 * this address leaves from it (a sticky source, as WireGuard keeps one). NONE otherwise. */
+	snet_host reply_src;
 } snet_udp_addr;
 
 /* Go: snet.ParseUDPAddr: "[ia,ip]:port", also "ia,ipv4:port" where it needs no brackets, and

@@ -47,7 +47,14 @@ extern "C" {
 	XX(BAD_SPAO, -9033, "SPAO option data too short")                                         \
 	XX(HDR_NOT_ALIGNED, -9034, "header length is not a multiple of 4")                       \
 	XX(BAD_JSON, -9035, "malformed JSON or a field of the wrong kind")                        \
-	XX(BAD_HEX, -9036, "malformed hex text")
+	XX(BAD_HEX, -9036, "malformed hex text")                                                  \
+	XX(NOT_BOUND, -9037, "connection is not bound")                                           \
+	XX(NO_PATH, -9038, "destination in another AS needs a path and a next hop")               \
+	XX(NO_REMOTE, -9039, "no destination given and the connection has no remote")            \
+	XX(TOO_MANY_BUFS, -9040, "more than 4 buffers in one send")                               \
+	XX(BIND_CONFLICT, -9041, "prefix overlaps one already bound on this port")                \
+	XX(NO_PORT, -9042, "no free port in the dispatched range")                                \
+	XX(MSG_TOO_LONG, -9043, "datagram longer than the SCION/UDP length field allows")
 
 typedef enum {
 #define SNET_ERR_ENUM_(name, val, msg) SNET_E_##name = (val),

@@ -8,5 +8,8 @@
 #include "snet/wire.h"
 #include "snet/addr.h"
 #include "snet/path.h"
+#include "snet/topology.h"
+#include "snet/route.h"
+#include "snet/conn.h"
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 #include "snet/err.h"
 
@@ -343,6 +344,11 @@ SNET_EXTERN int snet_pkt_emit(const snet_pkt *p, unsigned flags, uint8_t *buf, s
  * header with its checksum field as found (it is skipped at csum_off), l4_len its length. */
 SNET_EXTERN uint16_t snet_l4_checksum(const snet_scion_hdr *h, uint8_t proto, const uint8_t *l4,
 				      size_t l4_len, size_t csum_off);
+
+/* The same over scattered L4 bytes whose checksum field the caller has zeroed, for senders
+ * that keep header and payload apart. */
+SNET_EXTERN uint16_t snet_l4_checksum_v(const snet_scion_hdr *h, uint8_t proto,
+					const struct iovec *iov, size_t n);
 
 #ifdef __cplusplus
 }

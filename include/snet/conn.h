@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SCION/UDP connections on libuv, for multihomed hosts (Go: pkg/snet SCIONNetwork and Conn).
+ *
+ * A conn may be bound to a wildcard address (0.0.0.0, or :: for IPv4 and IPv6 in one
+ * dual-stack socket). Each packet it sends then leaves from the address the kernel would use
+ * towards the path's first hop: found by RTM_GETROUTE, cached per (next hop, mark, device) in
+ * the snet_network_t, and flushed by any netlink link/address/route/rule event. A reply to a
+ * received sender leaves from the exact address the packet arrived at.
+ *
+ * Handles and requests follow libuv: caller-owned memory, init/start/stop functions, callbacks with a
+ * status, close with a callback after which the memory may be freed, negative error codes
+ * (-errno, equal to UV_E* on Linux, or SNET_E_*). The conn owns its UDP socket and watches it
+ * with a uv_poll_t, since uv_udp_t cannot carry IP_PKTINFO. */
+#ifndef SNET_CONN_H
+#define SNET_CONN_H
+
+#include <net/if.h>
+#include <uv.h>
+
+#include "snet/addr.h"
+#include "snet/path.h"
+#include "snet/route.h"
+#include "snet/topology.h"
+#include "snet/wire.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct snet_network_s snet_network_t;
+typedef struct snet_conn_s snet_conn_t;
+typedef struct snet_send_s snet_send_t;
+typedef struct snet__usock snet__usock;
+
+typedef enum { SNET_LOG_DEBUG, SNET_LOG_INFO, SNET_LOG_WARN, SNET_LOG_ERROR } snet_log_level;
+typedef void (*snet_log_fn)(void *ctx, snet_log_level lvl, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Called after each batch of netlink events that flushed the route cache, with the new
+ * generation: the moment from which no packet leaves from a source chosen before it. */
+typedef void (*snet_route_change_cb)(snet_network_t *net, uint64_t gen);
+
+typedef struct snet_network_opts {
+	snet_log_fn log; /* NULL: silent */
+	void *log_ctx;
+	unsigned resolver_flags;    /* SNET_RESOLVER_NO_NETLINK forces the connect() probe */
+	size_t route_cache_cap;     /* default 256 */
+	unsigned recv_batch;        /* datagrams per recvmmsg, 1..64, default 32 */
+	snet_route_change_cb route_change_cb;
+} snet_network_opts;
+
+SNET_EXTERN void snet_network_opts_default(snet_network_opts *o);
+
+typedef struct snet_network_stats {
+	uint64_t route_hits, route_misses, route_flushes;
+	uint64_t route_miss_netlink, route_miss_probe;
+	uint64_t route_events; /* netlink messages that flushed the cache (ENOBUFS counts one) */
+	uint64_t restamps;     /* queued sends re-stamped with a new source before leaving */
+} snet_network_stats;
+
+/* State shared by conns: loop, topology, route cache and netlink watcher (Go: SCIONNetwork). */
+struct snet_network_s {
+	void *data;               /* yours */
+	uv_loop_t *loop;          /* read-only */
+	snet_topology topo;       /* read-only copy */
+	/* private */
+	snet_network_opts opts;
+	snet_resolver resolver;
+	uv_poll_t events_poll;
+	uv_check_t closer;
+	int events_on;
+	snet__usock *socks;
+	unsigned n_conns;
+	uint64_t restamps;
+	void (*close_cb)(snet_network_t *net);
+};
+
+/* Copies topo; opts may be NULL for the defaults. Returns 0 or -errno. */
+SNET_EXTERN int snet_network_init(uv_loop_t *loop, snet_network_t *net, const snet_topology *topo,
+				  const snet_network_opts *opts);
+/* Closes the netlink watcher; cb runs from the loop. UV_EBUSY while conns are open. */
+SNET_EXTERN int snet_network_close(snet_network_t *net, void (*cb)(snet_network_t *net));
+SNET_EXTERN void snet_network_get_stats(const snet_network_t *net, snet_network_stats *s);
+
+/* ---- conns -------------------------------------------------------------------------------- */
+
+typedef struct snet_conn_stats {
+	uint64_t rx_packets, tx_packets;
+	uint64_t drop_malformed;    /* did not decode */
+	uint64_t drop_not_ours;     /* other destination IA, host, port or prefix */
+	uint64_t drop_dst_mismatch; /* SCION destination host != address it arrived at */
+	uint64_t drop_other;        /* other L4, SCMP nobody asked for, no last hop, no buffer */
+	uint64_t scmp_received, echo_answered;
+	uint64_t send_errors, send_retries;
+} snet_conn_stats;
+
+/* One received datagram. Everything is borrowed until the callback returns. */
+typedef struct snet_msg {
+	const uint8_t *data;        /* the UDP payload */
+	size_t len;
+	const snet_udp_addr *from;  /* sender: path reversed, next_hop = last hop, reply_src set */
+	const snet_udp_addr *local; /* where it arrived: local IA, destination host and port */
+	const snet_pkt *pkt;        /* the whole parsed packet */
+} snet_msg;
+
+/* status 0 with a message, or a negative error from the socket with msg NULL. */
+typedef void (*snet_recv_cb)(snet_conn_t *conn, int status, const snet_msg *msg);
+
+/* An SCMP message for this conn. path_down is set for External Interface Down (ingress = the
+ * interface) and Internal Connectivity Down (ingress, egress), naming ia's interfaces. */
+typedef struct snet_scmp_msg {
+	const snet_scmp *scmp;
+	const snet_udp_addr *from;
+	const uint8_t *data; /* echo data or the quoted packet */
+	size_t len;
+	bool path_down;
+	uint64_t ia, ingress, egress;
+} snet_scmp_msg;
+typedef void (*snet_scmp_cb)(snet_conn_t *conn, const snet_scmp_msg *msg);
+typedef void (*snet_close_cb)(snet_conn_t *conn);
+typedef void (*snet_send_cb)(snet_send_t *req, int status);
+
+/* Conn flags (snet_conn_set_flags). */
+#define SNET_CONN_ANSWER_ECHO 0x1 /* answer SCMP echo/traceroute requests, as Go's shim does */
+
+/* Bind flags. */
+#define SNET_BIND_V6ONLY 0x1 /* with ::, serve IPv6 only (default: dual-stack) */
+
+struct snet_conn_s {
+	void *data;           /* yours; the library never touches it */
+	snet_network_t *net;  /* read-only */
+	/* private */
+	snet__usock *sock;
+	snet_conn_t *next_on_sock;
+	struct sockaddr_storage local; /* bound address and port */
+	uint8_t prefix_len;            /* 0: not prefix-bound */
+	uint8_t prefix[16];
+	int family;
+	char device[IF_NAMESIZE];
+	uint32_t ifindex, mark;
+	unsigned flags;
+	int state;
+	snet_udp_addr remote;
+	uint8_t remote_path[SNET_MAX_HDR_LEN];
+	int has_remote;
+	snet_recv_cb recv_cb;
+	snet_scmp_cb scmp_cb;
+	snet_close_cb close_cb;
+	snet_send_t *cancelled;
+	uv_check_t closer;
+	snet_conn_stats stats;
+};
+
+/* A send request: holds everything it needs, so a send never allocates. */
+struct snet_send_s {
+	void *data;          /* yours */
+	snet_conn_t *conn;   /* read-only */
+	/* private */
+	snet_send_cb cb;
+	snet_send_t *next;
+	snet_scion_hdr h;    /* h.path points into hdr */
+	uint8_t hdr[SNET_MAX_HDR_LEN + SNET_UDP_HDR_LEN];
+	uint16_t hdr_len, src_off;
+	uint8_t l4;
+	uv_buf_t bufs[4];
+	unsigned nbufs;
+	struct sockaddr_storage nh;
+	snet_route_key key;
+	uint64_t gen;
+	uint8_t src[16];
+	uint8_t src_mode, retried;
+};
+
+/* Go: part of SCIONNetwork.Listen/Dial. Returns 0. */
+SNET_EXTERN int snet_conn_init(snet_network_t *net, snet_conn_t *conn);
+/* Before bind: SO_BINDTODEVICE (only that interface in and out; the resolver asks for its
+ * routes). Returns 0, UV_EINVAL (unknown device), UV_EALREADY (bound). */
+SNET_EXTERN int snet_conn_set_device(snet_conn_t *conn, const char *ifname);
+/* Before bind: SO_MARK, also passed to the route lookups. 0, UV_EALREADY. */
+SNET_EXTERN int snet_conn_set_mark(snet_conn_t *conn, uint32_t mark);
+SNET_EXTERN void snet_conn_set_flags(snet_conn_t *conn, unsigned flags);
+
+/* Go: SCIONNetwork.Listen / OpenRaw. addr is an AF_INET or AF_INET6 sockaddr, its IP concrete or
+ * a wildcard; port 0 picks the highest free port of the dispatched range, never below 1024. An
+ * explicit port outside the range is allowed and logged (it receives only via a shim
+ * dispatcher on routers that dispatch by range). Returns 0, UV_EALREADY, UV_EINVAL,
+ * SNET_E_NO_PORT, or -errno from socket()/bind(). */
+SNET_EXTERN int snet_conn_bind(snet_conn_t *conn, const struct sockaddr *addr, unsigned flags);
+/* The user-space SO_BINDTOPREFIX: receive only packets whose SCION destination host lies in
+ * addr/prefix_len. Conns of one network bound to the same port with prefixes share one
+ * underlay socket; each packet goes to the conn whose prefix holds its destination. Port 0 is
+ * not allowed here. Overlapping prefixes on one port: SNET_E_BIND_CONFLICT. */
+SNET_EXTERN int snet_conn_bind_prefix(snet_conn_t *conn, const struct sockaddr *addr,
+				      unsigned prefix_len, unsigned flags);
+/* Go: Dial's remote. Copies remote and its path; sends with dst NULL go there. Does not filter
+ * what is received (as in Go). Returns 0 or SNET_E_NO_PATH. */
+SNET_EXTERN int snet_conn_connect(snet_conn_t *conn, const snet_udp_addr *remote);
+/* Go: Conn.LocalAddr. IA, bound IP (possibly a wildcard) and port. SNET_E_NOT_BOUND. */
+SNET_EXTERN int snet_conn_local(const snet_conn_t *conn, snet_udp_addr *out);
+
+/* Go: Conn.ReadFrom. Starts delivering datagrams to cb. Malformed packets and packets not for
+ * this conn are counted and dropped; they never reach cb. SCMP goes to the SCMP callback only.
+ * Returns 0, SNET_E_NOT_BOUND, UV_EALREADY. */
+SNET_EXTERN int snet_conn_recv_start(snet_conn_t *conn, snet_recv_cb cb);
+SNET_EXTERN int snet_conn_recv_stop(snet_conn_t *conn);
+/* SCMP errors and informational replies; NULL (default) drops them, counted. Never an error
+ * on the receive path (unlike Go, scionproto/scion#4389). */
+SNET_EXTERN void snet_conn_set_scmp_cb(snet_conn_t *conn, snet_scmp_cb cb);
+
+/* Go: Conn.WriteTo (dst) / Conn.Write (dst NULL). The payload bufs are borrowed until cb; dst
+ * and its path only during the call. dst in another AS needs path and next_hop; in the local AS
+ * without next_hop the packet goes to the host, at its port when dispatched, else 30041. The
+ * source is the bound IP, else dst->reply_src, else the resolver's answer towards the next hop;
+ * if the route generation moves before the packet leaves, it is re-resolved and re-stamped.
+ * Returns 0 (cb will run), or SNET_E_NOT_BOUND, SNET_E_NO_REMOTE, SNET_E_NO_PATH,
+ * SNET_E_TOO_MANY_BUFS, SNET_E_MSG_TOO_LONG, UV_EAFNOSUPPORT, or the resolver's -errno. */
+SNET_EXTERN int snet_conn_send(snet_send_t *req, snet_conn_t *conn, const uv_buf_t bufs[],
+			       unsigned nbufs, const snet_udp_addr *dst, snet_send_cb cb);
+
+/* Closes the conn; pending sends end with UV_ECANCELED, then cb runs (from the loop). */
+SNET_EXTERN void snet_conn_close(snet_conn_t *conn, snet_close_cb cb);
+/* Counters, including drops on a socket shared by prefix-bound conns. */
+SNET_EXTERN void snet_conn_get_stats(const snet_conn_t *conn, snet_conn_stats *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

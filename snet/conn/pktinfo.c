@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* IP_PKTINFO / IPV6_PKTINFO: where a datagram arrived, and which source a datagram leaves from. */
+#include <string.h>
+
+#include "internal.h"
+
+static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+int snet__pktinfo_dst(struct msghdr *m, int *family, uint8_t ip[16])
+{
+	memset(ip, 0, 16);
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			memcpy(ip, &pi.ipi_addr, 4);
+			*family = AF_INET;
+			return 0;
+		}
+		if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo pi;
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			if (memcmp(&pi.ipi6_addr, v4mapped, 12) == 0) {
+				memcpy(ip, (uint8_t *)&pi.ipi6_addr + 12, 4);
+				*family = AF_INET;
+			} else {
+				memcpy(ip, &pi.ipi6_addr, 16);
+				*family = AF_INET6;
+			}
+			return 0;
+		}
+	}
+	return -1;
+}
+
+size_t snet__pktinfo_src(uint8_t *ctrl, int sock_family, int family, const uint8_t ip[16])
+{
+	struct msghdr m = { .msg_control = ctrl, .msg_controllen = CTRL_BUF };
+	memset(ctrl, 0, CTRL_BUF);
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	if (sock_family == AF_INET) {
+		/* spec_dst drives the source and the rule lookup; ifindex 0 leaves routing free. */
+		struct in_pktinfo pi = { 0 };
+		memcpy(&pi.ipi_spec_dst, ip, 4);
+		c->cmsg_level = IPPROTO_IP;
+		c->cmsg_type = IP_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+		return CMSG_SPACE(sizeof(pi));
+	}
+	/* On a dual-stack socket an IPv4 source goes v4-mapped in IPV6_PKTINFO. */
+	struct in6_pktinfo pi6 = { 0 };
+	if (family == AF_INET) {
+		memcpy(&pi6.ipi6_addr, v4mapped, 12);
+		memcpy((uint8_t *)&pi6.ipi6_addr + 12, ip, 4);
+	} else {
+		memcpy(&pi6.ipi6_addr, ip, 16);
+	}
+	c->cmsg_level = IPPROTO_IPV6;
+	c->cmsg_type = IPV6_PKTINFO;
+	c->cmsg_len = CMSG_LEN(sizeof(pi6));
+	memcpy(CMSG_DATA(c), &pi6, sizeof(pi6));
+	return CMSG_SPACE(sizeof(pi6));
+}

@@ -1,0 +1,402 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Sending: a request is stamped (header emitted, source chosen) at submit, queued on its
+ * socket, re-stamped if the route generation moved meanwhile, and leaves in a sendmmsg batch
+ * with its source in a pktinfo control message. */
+#include <errno.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* ---- choosing the next hop and the source ---------------------------------------------- */
+
+/* Go: pkg/snet/writer.go: an AS-internal destination without next hop is reached directly,
+ * at its port when that is dispatched, else at the shim's 30041. */
+static int next_hop(const snet_conn_t *c, const snet_udp_addr *dst, struct sockaddr_storage *nh)
+{
+	if (dst->next_hop.ss_family != AF_UNSPEC) {
+		*nh = dst->next_hop;
+		return 0;
+	}
+	if (dst->ia != c->net->topo.local_ia || !snet__host_is_ip(&dst->host))
+		return SNET_E_NO_PATH;
+	uint16_t port = snet_topology_port_dispatched(&c->net->topo, dst->port) ? dst->port
+										  : SNET_ENDHOST_PORT;
+	snet__host_to_sa(&dst->host, port, 0, nh);
+	return 0;
+}
+
+static int resolve(snet_send_t *req)
+{
+	snet_network_t *net = req->conn->net;
+	uint16_t port;
+	req->key.family = (uint8_t)snet__sa_plain((struct sockaddr *)&req->nh, req->key.addr, &port);
+	req->key.mark = req->conn->mark;
+	req->key.oif = req->conn->ifindex;
+	req->gen = net->resolver.cache.gen;
+	return snet_resolver_lookup(&net->resolver, &req->key, port, req->src);
+}
+
+static int choose_source(snet_send_t *req, const snet_udp_addr *dst, int nh_family)
+{
+	const snet_conn_t *c = req->conn;
+	uint8_t ip[16];
+	int fam = snet__sa_plain((const struct sockaddr *)&c->local, ip, NULL);
+	static const uint8_t zero[16];
+	if (!c->prefix_len && memcmp(ip, zero, 16) != 0) {
+		req->src_mode = SRC_BOUND;
+		memcpy(req->src, ip, 16);
+		return fam == nh_family ? 0 : UV_EAFNOSUPPORT;
+	}
+	if (snet__host_is_ip(&dst->reply_src) &&
+	    (dst->reply_src.type == SNET_HOST_IP4 ? AF_INET : AF_INET6) == nh_family) {
+		req->src_mode = SRC_STICKY;
+		memset(req->src, 0, 16);
+		memcpy(req->src, dst->reply_src.ip, 16);
+		return 0;
+	}
+	req->src_mode = SRC_RESOLVED;
+	return resolve(req);
+}
+
+/* ---- the header ---------------------------------------------------------------------------- */
+
+static void src_to_hdr(snet_send_t *req, int family)
+{
+	snet_host h;
+	snet__host_set_ip(&h, family, req->src);
+	snet__host_to_hdr(&h, &req->h.src_type, req->h.src_host);
+}
+
+static size_t payload_len(const snet_send_t *req)
+{
+	size_t n = 0;
+	for (unsigned i = 0; i < req->nbufs; i++)
+		n += req->bufs[i].len;
+	return n;
+}
+
+static void udp_checksum(snet_send_t *req)
+{
+	uint8_t *udp = req->hdr + req->hdr_len - SNET_UDP_HDR_LEN;
+	struct iovec iov[5] = { { udp, SNET_UDP_HDR_LEN } };
+	for (unsigned i = 0; i < req->nbufs; i++)
+		iov[i + 1] = (struct iovec){ req->bufs[i].base, req->bufs[i].len };
+	udp[6] = udp[7] = 0;
+	uint16_t cs = snet_l4_checksum_v(&req->h, SNET_PROTO_UDP, iov, req->nbufs + 1);
+	udp[6] = (uint8_t)(cs >> 8);
+	udp[7] = (uint8_t)cs;
+}
+
+static int stamp(snet_send_t *req, const snet_udp_addr *dst, int src_family)
+{
+	const snet_conn_t *c = req->conn;
+	snet_scion_hdr *h = &req->h;
+	size_t plen = payload_len(req);
+	memset(h, 0, sizeof(*h));
+	h->flow_id = 1; /* Go: snet.Packet.Serialize */
+	h->next_hdr = SNET_PROTO_UDP;
+	h->path_type = dst->path_type;
+	h->dst_ia = dst->ia;
+	h->src_ia = c->net->topo.local_ia;
+	snet__host_to_hdr(&dst->host, &h->dst_type, h->dst_host);
+	src_to_hdr(req, src_family);
+	h->path = dst->path;
+	h->path_len = dst->path_len;
+	if (plen + SNET_UDP_HDR_LEN > 0xffff)
+		return SNET_E_MSG_TOO_LONG;
+	h->payload_len = (uint16_t)(plen + SNET_UDP_HDR_LEN);
+	int n = snet_scion_hdr_emit(h, req->hdr, SNET_MAX_HDR_LEN);
+	if (n < 0)
+		return n;
+	h->path = req->hdr + (n - (int)h->path_len);
+	req->src_off = (uint16_t)(SNET_CMN_HDR_LEN + 16 + snet_addr_type_len(h->dst_type));
+	uint8_t *udp = req->hdr + n;
+	/* Go: the destination port of an SVC packet is 0 (pkg/snet/writer.go). */
+	uint16_t dport = dst->host.type == SNET_HOST_SVC ? 0 : dst->port;
+	snet_udp u = { c->sock->port, dport, (uint16_t)(plen + SNET_UDP_HDR_LEN), 0 };
+	udp[0] = (uint8_t)(u.src_port >> 8);
+	udp[1] = (uint8_t)u.src_port;
+	udp[2] = (uint8_t)(u.dst_port >> 8);
+	udp[3] = (uint8_t)u.dst_port;
+	udp[4] = (uint8_t)(u.length >> 8);
+	udp[5] = (uint8_t)u.length;
+	req->hdr_len = (uint16_t)(n + SNET_UDP_HDR_LEN);
+	udp_checksum(req);
+	return 0;
+}
+
+/* A new source of the same family: the host bytes and the checksum change, nothing else. */
+static void restamp(snet_send_t *req)
+{
+	int fam = req->h.src_type == SNET_ADDR_IP4 ? AF_INET : AF_INET6;
+	src_to_hdr(req, fam);
+	memcpy(req->hdr + req->src_off, req->h.src_host, snet_addr_type_len(req->h.src_type));
+	if (req->l4 == SNET_PROTO_UDP) {
+		udp_checksum(req);
+	} else {
+		/* SCMP replies carry the whole SCMP message in bufs[0]. */
+		uint8_t *scmp = (uint8_t *)req->bufs[0].base;
+		struct iovec iov = { scmp, req->bufs[0].len };
+		scmp[2] = scmp[3] = 0;
+		uint16_t cs = snet_l4_checksum_v(&req->h, SNET_PROTO_SCMP, &iov, 1);
+		scmp[2] = (uint8_t)(cs >> 8);
+		scmp[3] = (uint8_t)cs;
+	}
+}
+
+/* ---- queue ----------------------------------------------------------------------------------- */
+
+static void enqueue(snet__usock *s, snet_send_t *req)
+{
+	req->next = NULL;
+	if (s->sq_tail)
+		s->sq_tail->next = req;
+	else
+		s->sq_head = req;
+	s->sq_tail = req;
+	snet__usock_update_poll(s);
+}
+
+static int check_request(snet_conn_t *c, const snet_udp_addr *dst, unsigned nbufs)
+{
+	if (c->state != CONN_BOUND)
+		return SNET_E_NOT_BOUND;
+	if (!dst)
+		return SNET_E_NO_REMOTE;
+	if (nbufs > 4)
+		return SNET_E_TOO_MANY_BUFS;
+	if (dst->ia != c->net->topo.local_ia && dst->path_type == SNET_PATH_EMPTY)
+		return SNET_E_NO_PATH;
+	return 0;
+}
+
+/* The underlay family a socket can reach nh with; UV_EAFNOSUPPORT if it cannot. */
+static int reachable_family(const snet__usock *s, struct sockaddr_storage *nh)
+{
+	uint8_t ip[16];
+	uint16_t port;
+	int fam = snet__sa_plain((struct sockaddr *)nh, ip, &port);
+	if (fam == AF_UNSPEC || (s->family == AF_INET && fam != AF_INET) ||
+	    (s->family == AF_INET6 && fam == AF_INET && !s->dual))
+		return UV_EAFNOSUPPORT;
+	snet_host h;
+	snet__host_set_ip(&h, fam, ip);
+	snet__host_to_sa(&h, port, s->family == AF_INET6, nh);
+	return fam;
+}
+
+int snet_conn_send(snet_send_t *req, snet_conn_t *c, const uv_buf_t bufs[], unsigned nbufs,
+		   const snet_udp_addr *dst, snet_send_cb cb)
+{
+	if (!dst && c->has_remote)
+		dst = &c->remote;
+	int err = check_request(c, dst, nbufs);
+	if (err)
+		return err;
+	req->conn = c;
+	req->cb = cb;
+	req->l4 = SNET_PROTO_UDP;
+	req->retried = 0;
+	req->nbufs = nbufs;
+	memcpy(req->bufs, bufs, nbufs * sizeof(*bufs));
+	if ((err = next_hop(c, dst, &req->nh)) < 0)
+		return err;
+	int fam = reachable_family(c->sock, &req->nh);
+	if (fam < 0)
+		return fam;
+	if ((err = choose_source(req, dst, fam)) < 0)
+		return err;
+	if ((err = stamp(req, dst, fam)) < 0)
+		return err;
+	enqueue(c->sock, req);
+	return 0;
+}
+
+/* ---- answering SCMP echo and traceroute (Go's shim dispatcher) ---------------------------- */
+
+static void echo_done(snet_send_t *req, int status)
+{
+	snet__usock *s = req->data;
+	s->echo_busy[req - s->echo] = 0;
+}
+
+static snet_send_t *echo_slot(snet__usock *s)
+{
+	for (unsigned i = 0; i < ECHO_POOL; i++) {
+		if (!s->echo_busy[i]) {
+			s->echo_busy[i] = 1;
+			return &s->echo[i];
+		}
+	}
+	return NULL;
+}
+
+/* The reply goes back to the router that delivered the request, from the address it reached
+ * (Go: dispatcher/dispatcher.go). The SCMP message sits in the pool slot, the SCION header in
+ * the request. */
+int snet__answer_echo(snet__usock *s, snet_conn_t *c, const struct arrival *a)
+{
+	static uint8_t full[SNET_MAX_HDR_LEN + SNET_MAX_SCMP_PKT_LEN];
+	snet_pkt rep;
+	int n = snet_pkt_reply(&a->pkt, &rep, s->path_rev, sizeof(s->path_rev));
+	if (n < 0)
+		return n;
+	int total = snet_pkt_emit(&rep, SNET_EMIT_FIX, full, sizeof(full));
+	if (total < 0)
+		return total;
+	size_t hl = snet_scion_hdr_len(&rep.hdr), l4len = (size_t)total - hl;
+	snet_send_t *req = l4len <= SNET_MAX_SCMP_PKT_LEN ? echo_slot(s) : NULL;
+	if (!req)
+		return -1;
+	uint8_t *m = s->echo_payload[req - s->echo];
+	memcpy(req->hdr, full, hl);
+	memcpy(m, full + hl, l4len);
+	req->h = rep.hdr;
+	req->h.path = req->hdr + (hl - rep.hdr.path_len);
+	req->hdr_len = (uint16_t)hl;
+	req->src_off = (uint16_t)(SNET_CMN_HDR_LEN + 16 + snet_addr_type_len(rep.hdr.dst_type));
+	req->bufs[0] = uv_buf_init((char *)m, (unsigned)l4len);
+	req->nbufs = 1;
+	req->l4 = SNET_PROTO_SCMP;
+	req->conn = c;
+	req->cb = echo_done;
+	req->data = s;
+	req->retried = 0;
+	req->src_mode = SRC_STICKY;
+	memset(req->src, 0, 16);
+	memcpy(req->src, a->dst_ip, 16);
+	req->nh = a->sender.next_hop;
+	if (reachable_family(s, &req->nh) < 0) {
+		s->echo_busy[req - s->echo] = 0;
+		return -1;
+	}
+	c->stats.echo_answered++;
+	enqueue(s, req);
+	return 0;
+}
+
+/* ---- flushing ------------------------------------------------------------------------------- */
+
+static void complete(snet_send_t *req, int status)
+{
+	if (status < 0)
+		req->conn->stats.send_errors++;
+	else
+		req->conn->stats.tx_packets++;
+	req->cb(req, status);
+}
+
+/* A source from an older route generation is looked up again before the packet leaves. */
+static void refresh_source(snet_send_t *req)
+{
+	snet_network_t *net = req->conn->net;
+	uint8_t old[16];
+	if (req->src_mode != SRC_RESOLVED || req->gen == net->resolver.cache.gen)
+		return;
+	memcpy(old, req->src, 16);
+	if (resolve(req) < 0) {
+		memcpy(req->src, old, 16); /* the send itself will report the failure */
+		return;
+	}
+	if (memcmp(old, req->src, 16) != 0) {
+		restamp(req);
+		net->restamps++;
+	}
+}
+
+struct batch {
+	struct mmsghdr msg[SEND_BATCH];
+	struct iovec iov[SEND_BATCH][5];
+	uint8_t ctrl[SEND_BATCH][CTRL_BUF];
+};
+
+static unsigned fill_batch(snet__usock *s, struct batch *b)
+{
+	unsigned n = 0;
+	for (snet_send_t *r = s->sq_head; r && n < SEND_BATCH; r = r->next, n++) {
+		refresh_source(r);
+		struct msghdr *m = &b->msg[n].msg_hdr;
+		memset(m, 0, sizeof(*m));
+		b->iov[n][0] = (struct iovec){ r->hdr, r->hdr_len };
+		for (unsigned i = 0; i < r->nbufs; i++)
+			b->iov[n][i + 1] = (struct iovec){ r->bufs[i].base, r->bufs[i].len };
+		m->msg_iov = b->iov[n];
+		m->msg_iovlen = r->nbufs + 1;
+		m->msg_name = &r->nh;
+		m->msg_namelen = snet__sa_len((struct sockaddr *)&r->nh);
+		if (r->src_mode != SRC_BOUND) {
+			int fam = r->h.src_type == SNET_ADDR_IP4 ? AF_INET : AF_INET6;
+			m->msg_control = b->ctrl[n];
+			m->msg_controllen = snet__pktinfo_src(b->ctrl[n], s->family, fam, r->src);
+		}
+	}
+	return n;
+}
+
+static snet_send_t *dequeue(snet__usock *s)
+{
+	snet_send_t *r = s->sq_head;
+	s->sq_head = r->next;
+	if (!s->sq_head)
+		s->sq_tail = NULL;
+	return r;
+}
+
+/* A source that vanished (ENETUNREACH for IPv4, EINVAL or EADDRNOTAVAIL for IPv6): look it
+ * up again once, as kernel WireGuard does, instead of failing the send. */
+static int retry_source(snet_send_t *r, int err)
+{
+	if (r->retried || r->src_mode == SRC_BOUND ||
+	    (err != -ENETUNREACH && err != -EINVAL && err != -EADDRNOTAVAIL))
+		return 0;
+	r->retried = 1;
+	r->src_mode = SRC_RESOLVED;
+	snet_route_cache_flush(&r->conn->net->resolver.cache);
+	r->gen = 0;
+	refresh_source(r);
+	r->conn->stats.send_retries++;
+	return 1;
+}
+
+void snet__usock_on_writable(snet__usock *s)
+{
+	static struct batch b; /* loop-thread only; too large for the stack of a callback */
+	while (s->sq_head && !s->closing) {
+		unsigned n = fill_batch(s, &b);
+		int sent = sendmmsg(s->fd, b.msg, n, MSG_DONTWAIT);
+		if (sent < 0) {
+			int err = -errno;
+			if (err == -EAGAIN || err == -EWOULDBLOCK || err == -EINTR)
+				break;
+			if (retry_source(s->sq_head, err))
+				continue;
+			complete(dequeue(s), err);
+			continue;
+		}
+		for (int i = 0; i < sent; i++)
+			complete(dequeue(s), 0);
+	}
+	snet__usock_update_poll(s);
+}
+
+void snet__usock_cancel(snet__usock *s, snet_conn_t *conn)
+{
+	snet_send_t **pp = &s->sq_head, *last = NULL;
+	while (*pp) {
+		snet_send_t *r = *pp;
+		if (r->conn != conn) {
+			last = r;
+			pp = &r->next;
+			continue;
+		}
+		*pp = r->next;
+		if (r->cb == echo_done) {
+			/* Internal: the slot lives in the socket, which may be gone by then. */
+			s->echo_busy[r - s->echo] = 0;
+			continue;
+		}
+		r->next = conn->cancelled;
+		conn->cancelled = r;
+	}
+	s->sq_tail = last;
+}

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Cache first, then RTM_GETROUTE, then the connect() probe. */
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <string.h>
+
+#include "netlink.h"
+
+int snet_resolver_init(snet_resolver *r, size_t cap, unsigned flags)
+{
+	memset(r, 0, sizeof(*r));
+	int err = snet_route_cache_init(&r->cache, cap);
+	if (err)
+		return err;
+	r->flags = flags;
+	if (!(flags & SNET_RESOLVER_NO_NETLINK))
+		r->query = snet__nl_query_open();
+	/* Events are wanted even when queries go by probe: they keep the cache honest. */
+	r->events = snet__nl_events_open();
+	return 0;
+}
+
+void snet_resolver_close(snet_resolver *r)
+{
+	if (r->query)
+		mnl_socket_close(r->query);
+	if (r->events)
+		mnl_socket_close(r->events);
+	r->query = r->events = NULL;
+	snet_route_cache_free(&r->cache);
+}
+
+static int lookup_uncached(snet_resolver *r, const snet_route_key *k, uint16_t port,
+			   uint8_t src[16])
+{
+	if (r->query) {
+		int a = snet__nl_getroute(r->query, ++r->seq, k, src);
+		if (a == 1) {
+			r->miss_netlink++;
+			return 0;
+		}
+		if (a < 0 && a != -EOPNOTSUPP && a != -EPROTO)
+			return a; /* the kernel's own answer, e.g. -ENETUNREACH */
+		/* No RTA_PREFSRC (or an odd answer): the probe asks the socket layer itself. */
+	}
+	r->miss_probe++;
+	return snet__route_probe(k, port, src);
+}
+
+int snet_resolver_lookup(snet_resolver *r, const snet_route_key *k, uint16_t port, uint8_t src[16])
+{
+	if (snet_route_cache_get(&r->cache, k, src))
+		return 0;
+	int err = lookup_uncached(r, k, port, src);
+	if (err) {
+		r->errors++;
+		return err;
+	}
+	snet_route_cache_put(&r->cache, k, src);
+	return 0;
+}
+
+int snet_resolver_events_fd(const snet_resolver *r)
+{
+	return r->events ? mnl_socket_get_fd(r->events) : -1;
+}
+
+int snet_resolver_events_process(snet_resolver *r)
+{
+	return r->events ? snet__nl_events_drain(r->events, &r->cache) : 0;
+}

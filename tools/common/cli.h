@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Small helpers the tools share: parsing underlay addresses and printing SCION addresses. */
+#ifndef SNET_TOOLS_CLI_H
+#define SNET_TOOLS_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+#include "snet/snet.h"
+
+/* "ip:port", "[ipv6]:port" or a bare IP (port 0) into a sockaddr. 0 or -1. */
+int cli_parse_sockaddr(const char *s, struct sockaddr_storage *ss);
+/* "a.b.c.d/len:port" or "[v6]/len:port" for prefix binds. */
+int cli_parse_prefix(const char *s, struct sockaddr_storage *ss, unsigned *len);
+/* "start-end" dispatched ports. */
+int cli_parse_ports(const char *s, uint16_t *start, uint16_t *end);
+/* "ip:port" text of a sockaddr (IPv4-mapped shown as IPv4). */
+const char *cli_sockaddr_str(const struct sockaddr_storage *ss, char *buf, size_t cap);
+/* Hex text into bytes. Returns the length or -1. */
+int cli_hex(const char *s, uint8_t *out, size_t cap);
+/* Prints "usage: ..." to stderr and exits 2. */
+_Noreturn void cli_usage(const char *text);
+
+#endif

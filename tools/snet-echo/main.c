@@ -1,0 +1,465 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* snet-echo: a SCION/UDP echo server and client on libsnet, used by the end-to-end tests.
+ *
+ *   snet-echo server --ia IA [--ports A-B] (--bind IP:PORT | --bind-prefix IP/LEN:PORT ...)
+ *                    [--device DEV] [--answer-echo] [--count N]
+ *   snet-echo client --ia IA [--ports A-B] --remote SCION-ADDR [--next-hop IP:PORT]
+ *                    [--path-hex HEX [--path-type N]] [--local IP:PORT] [--device DEV]
+ *                    [--mark N] [--count N] [--interval-ms MS] [--timeout-ms MS]
+ *                    [--expect SCION-ADDR] [--min-replies N]
+ *
+ * The server prints one line per datagram and echoes it; the client prints one line per reply
+ * and a summary, and exits 1 if replies are missing or come from another address than
+ * --expect. Both print "route-change gen=G after-seq=S" when netlink events flush the route
+ * cache, and "stats ..." on exit. */
+#include <getopt.h>
+#include <stdarg.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define MAX_CONNS 8
+#define SEQ_MAX 100000
+
+struct echo_req {
+	snet_send_t req;
+	char buf[2048];
+};
+
+static struct app {
+	uv_loop_t *loop;
+	snet_topology topo;
+	snet_network_t net;
+	snet_conn_t conns[MAX_CONNS];
+	int nconns, closing, rc;
+	bool server, answer_echo, verbose;
+	const char *device;
+	uint32_t mark;
+	long count, seen, inflight;
+	/* client */
+	snet_udp_addr remote, expect;
+	uint8_t path[SNET_MAX_HDR_LEN];
+	bool has_expect;
+	long interval_ms, timeout_ms, min_replies, sent, received, mismatches;
+	uint64_t *sent_at;
+	uv_timer_t tick, deadline;
+	uv_signal_t sigs[3];
+	snet_send_t sreq[64];
+	char spay[64][32];
+	unsigned sreq_next;
+} app = { .count = 0, .interval_ms = 10, .timeout_ms = 2000, .min_replies = -1 };
+
+static void log_stderr(void *ctx, snet_log_level lvl, const char *fmt, ...)
+{
+	va_list ap;
+	if (!app.verbose && lvl < SNET_LOG_WARN)
+		return;
+	va_start(ap, fmt);
+	fprintf(stderr, "snet: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+}
+
+static const char *addr_str(const snet_udp_addr *a, char *buf, size_t cap)
+{
+	snet_udp_addr_format(a, buf, cap);
+	return buf;
+}
+
+static void print_stats(void)
+{
+	for (int i = 0; i < app.nconns; i++) {
+		snet_conn_stats s;
+		snet_conn_get_stats(&app.conns[i], &s);
+		printf("stats conn=%d rx=%llu tx=%llu drop_malformed=%llu drop_not_ours=%llu "
+		       "drop_dst_mismatch=%llu drop_other=%llu scmp=%llu echo_answered=%llu "
+		       "send_errors=%llu\n",
+		       i, (unsigned long long)s.rx_packets, (unsigned long long)s.tx_packets,
+		       (unsigned long long)s.drop_malformed, (unsigned long long)s.drop_not_ours,
+		       (unsigned long long)s.drop_dst_mismatch, (unsigned long long)s.drop_other,
+		       (unsigned long long)s.scmp_received, (unsigned long long)s.echo_answered,
+		       (unsigned long long)s.send_errors);
+	}
+	snet_network_stats n;
+	snet_network_get_stats(&app.net, &n);
+	printf("stats route hits=%llu misses=%llu flushes=%llu restamps=%llu\n",
+	       (unsigned long long)n.route_hits, (unsigned long long)n.route_misses,
+	       (unsigned long long)n.route_flushes, (unsigned long long)n.restamps);
+	fflush(stdout);
+}
+
+static void on_net_closed(snet_network_t *net)
+{
+}
+
+static void on_conn_closed(snet_conn_t *c)
+{
+	if (--app.closing == 0)
+		snet_network_close(&app.net, on_net_closed);
+}
+
+static void shutdown_app(void)
+{
+	if (app.closing)
+		return;
+	print_stats();
+	app.closing = app.nconns;
+	uv_timer_stop(&app.tick);
+	uv_timer_stop(&app.deadline);
+	uv_close((uv_handle_t *)&app.tick, NULL);
+	uv_close((uv_handle_t *)&app.deadline, NULL);
+	for (int i = 0; i < 3; i++)
+		uv_close((uv_handle_t *)&app.sigs[i], NULL);
+	for (int i = 0; i < app.nconns; i++)
+		snet_conn_close(&app.conns[i], on_conn_closed);
+}
+
+static void on_route_change(snet_network_t *net, uint64_t gen)
+{
+	printf("route-change gen=%llu after-seq=%ld\n", (unsigned long long)gen, app.sent - 1);
+	fflush(stdout);
+}
+
+/* ---- server ----------------------------------------------------------------------------- */
+
+static void on_echo_sent(snet_send_t *req, int status)
+{
+	if (status < 0)
+		fprintf(stderr, "snet-echo: send: %s\n", snet_strerror(status));
+	free(req->data);
+	/* With --count, stop once the last echo has left. */
+	if (--app.inflight == 0 && app.count && app.seen >= app.count)
+		shutdown_app();
+}
+
+static void printable(const uint8_t *d, size_t n, char *out, size_t cap)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n && k + 1 < cap; i++)
+		out[k++] = (d[i] >= 0x21 && d[i] < 0x7f) ? (char)d[i] : '_';
+	out[k] = 0;
+}
+
+static void on_server_recv(snet_conn_t *c, int status, const snet_msg *m)
+{
+	char from[SNET_ADDR_STRLEN], local[SNET_ADDR_STRLEN], nh[64], text[64];
+	if (status < 0) {
+		fprintf(stderr, "snet-echo: recv: %s\n", snet_strerror(status));
+		return;
+	}
+	printable(m->data, m->len, text, sizeof(text));
+	printf("recv conn=%d payload=%s from=%s underlay=%s local=%s\n", (int)(c - app.conns), text,
+	       addr_str(m->from, from, sizeof(from)), cli_sockaddr_str(&m->from->next_hop, nh, 64),
+	       addr_str(m->local, local, sizeof(local)));
+	fflush(stdout);
+	struct echo_req *e = malloc(sizeof(*e));
+	if (!e || m->len > sizeof(e->buf)) {
+		free(e);
+		return;
+	}
+	memcpy(e->buf, m->data, m->len);
+	e->req.data = e;
+	uv_buf_t b = uv_buf_init(e->buf, (unsigned)m->len);
+	int err = snet_conn_send(&e->req, c, &b, 1, m->from, on_echo_sent);
+	if (err) {
+		fprintf(stderr, "snet-echo: reply: %s\n", snet_strerror(err));
+		free(e);
+	} else {
+		app.inflight++;
+	}
+	if (app.count && ++app.seen >= app.count && app.inflight == 0)
+		shutdown_app();
+}
+
+static int server_bind(snet_conn_t *c, const char *spec, bool prefix)
+{
+	struct sockaddr_storage ss;
+	unsigned plen = 0;
+	int err;
+	if ((prefix ? cli_parse_prefix(spec, &ss, &plen) : cli_parse_sockaddr(spec, &ss)) < 0) {
+		fprintf(stderr, "snet-echo: bad address '%s'\n", spec);
+		exit(2);
+	}
+	snet_conn_init(&app.net, c);
+	snet_conn_set_flags(c, app.answer_echo ? SNET_CONN_ANSWER_ECHO : 0);
+	if (app.device && (err = snet_conn_set_device(c, app.device)))
+		return err;
+	if (app.mark)
+		snet_conn_set_mark(c, app.mark);
+	err = prefix ? snet_conn_bind_prefix(c, (struct sockaddr *)&ss, plen, 0)
+		     : snet_conn_bind(c, (struct sockaddr *)&ss, 0);
+	if (err)
+		return err;
+	snet_udp_addr local;
+	char b[SNET_ADDR_STRLEN];
+	snet_conn_local(c, &local);
+	printf("listening conn=%d %s\n", (int)(c - app.conns), addr_str(&local, b, sizeof(b)));
+	fflush(stdout);
+	return snet_conn_recv_start(c, on_server_recv);
+}
+
+/* ---- client ----------------------------------------------------------------------------- */
+
+static void on_client_sent(snet_send_t *req, int status)
+{
+	if (status < 0)
+		fprintf(stderr, "snet-echo: send: %s\n", snet_strerror(status));
+}
+
+static void send_one(uv_timer_t *t)
+{
+	if (app.sent >= app.count) {
+		uv_timer_stop(&app.tick);
+		uv_timer_start(&app.deadline, (uv_timer_cb)shutdown_app, (uint64_t)app.timeout_ms, 0);
+		return;
+	}
+	unsigned k = app.sreq_next++ % 64;
+	int n = snprintf(app.spay[k], sizeof(app.spay[k]), "seq-%ld", app.sent);
+	uv_buf_t b = uv_buf_init(app.spay[k], (unsigned)n);
+	if (app.sent < SEQ_MAX)
+		app.sent_at[app.sent] = uv_hrtime();
+	int err = snet_conn_send(&app.sreq[k], &app.conns[0], &b, 1, &app.remote, on_client_sent);
+	if (err)
+		fprintf(stderr, "snet-echo: send seq %ld: %s\n", app.sent, snet_strerror(err));
+	app.sent++;
+}
+
+static bool same_endpoint(const snet_udp_addr *a, const snet_udp_addr *b)
+{
+	char x[SNET_ADDR_STRLEN], y[SNET_ADDR_STRLEN];
+	return strcmp(addr_str(a, x, sizeof(x)), addr_str(b, y, sizeof(y))) == 0;
+}
+
+static void on_client_recv(snet_conn_t *c, int status, const snet_msg *m)
+{
+	char from[SNET_ADDR_STRLEN], text[64];
+	long seq = -1;
+	if (status < 0)
+		return;
+	printable(m->data, m->len, text, sizeof(text));
+	sscanf(text, "seq-%ld", &seq);
+	double rtt = seq >= 0 && seq < app.sent && seq < SEQ_MAX
+			     ? (double)(uv_hrtime() - app.sent_at[seq]) / 1e6
+			     : -1;
+	bool ok = !app.has_expect || same_endpoint(m->from, &app.expect);
+	app.received++;
+	app.mismatches += !ok;
+	printf("reply seq=%ld from=%s underlay=%s rtt_ms=%.3f %s\n", seq,
+	       addr_str(m->from, from, sizeof(from)),
+	       cli_sockaddr_str(&m->from->next_hop, text, sizeof(text)), rtt, ok ? "OK" : "MISMATCH");
+	fflush(stdout);
+	if (app.received >= app.count)
+		shutdown_app();
+}
+
+static int client_start(const char *local_spec)
+{
+	struct sockaddr_storage ss;
+	const char *spec = local_spec;
+	if (!spec)
+		spec = app.remote.next_hop.ss_family == AF_INET6 ||
+				       (app.remote.next_hop.ss_family == AF_UNSPEC &&
+					app.remote.host.type == SNET_HOST_IP6)
+			       ? "[::]:0"
+			       : "0.0.0.0:0";
+	if (cli_parse_sockaddr(spec, &ss) < 0)
+		cli_usage("snet-echo client: bad --local");
+	snet_conn_t *c = &app.conns[0];
+	app.nconns = 1;
+	snet_conn_init(&app.net, c);
+	int err = app.device ? snet_conn_set_device(c, app.device) : 0;
+	if (app.mark)
+		snet_conn_set_mark(c, app.mark);
+	if (!err)
+		err = snet_conn_bind(c, (struct sockaddr *)&ss, 0);
+	if (!err)
+		err = snet_conn_recv_start(c, on_client_recv);
+	if (err)
+		return err;
+	app.sent_at = calloc(SEQ_MAX, sizeof(*app.sent_at));
+	uv_timer_start(&app.tick, send_one, 0, (uint64_t)app.interval_ms);
+	return 0;
+}
+
+/* ---- main ------------------------------------------------------------------------------- */
+
+static void on_signal(uv_signal_t *s, int signum)
+{
+	if (signum == SIGUSR1)
+		print_stats();
+	else
+		shutdown_app();
+}
+
+static void parse_remote(const char *s, snet_udp_addr *a)
+{
+	if (snet_udp_addr_parse(s, strlen(s), a) != 0 || a->host.type == SNET_HOST_NONE) {
+		fprintf(stderr, "snet-echo: bad SCION address '%s'\n", s);
+		exit(2);
+	}
+}
+
+enum { OPT_IA = 256, OPT_PORTS, OPT_BIND, OPT_PREFIX, OPT_DEVICE, OPT_ANSWER, OPT_COUNT, OPT_REMOTE, OPT_NH,
+       OPT_PATH, OPT_PTYPE, OPT_LOCAL, OPT_MARK, OPT_INTERVAL, OPT_TIMEOUT, OPT_EXPECT, OPT_MIN, OPT_VERBOSE,
+       OPT_NONL };
+
+static const struct option longs[] = {
+	{ "ia", 1, 0, OPT_IA },           { "ports", 1, 0, OPT_PORTS },
+	{ "bind", 1, 0, OPT_BIND },       { "bind-prefix", 1, 0, OPT_PREFIX },
+	{ "device", 1, 0, OPT_DEVICE },   { "answer-echo", 0, 0, OPT_ANSWER },
+	{ "count", 1, 0, OPT_COUNT },     { "remote", 1, 0, OPT_REMOTE },
+	{ "next-hop", 1, 0, OPT_NH },     { "path-hex", 1, 0, OPT_PATH },
+	{ "path-type", 1, 0, OPT_PTYPE }, { "local", 1, 0, OPT_LOCAL },
+	{ "mark", 1, 0, OPT_MARK },       { "interval-ms", 1, 0, OPT_INTERVAL },
+	{ "timeout-ms", 1, 0, OPT_TIMEOUT }, { "expect", 1, 0, OPT_EXPECT },
+	{ "min-replies", 1, 0, OPT_MIN }, { "verbose", 0, 0, OPT_VERBOSE },
+	{ "no-netlink", 0, 0, OPT_NONL }, { 0, 0, 0, 0 },
+};
+
+#define USAGE "snet-echo server|client --ia IA [options] (see the header of tools/snet-echo/main.c)"
+
+struct args {
+	const char *ia, *ports, *local, *binds[MAX_CONNS];
+	bool prefix[MAX_CONNS];
+	int nbinds, path_type;
+	bool no_netlink;
+};
+
+static long num(const char *s)
+{
+	char *e;
+	long v = strtol(s, &e, 0);
+	if (*e || e == s || v < 0)
+		cli_usage(USAGE);
+	return v;
+}
+
+static void parse_opt(int o, const char *v, struct args *a)
+{
+	switch (o) {
+	case OPT_IA: a->ia = v; break;
+	case OPT_PORTS: a->ports = v; break;
+	case OPT_BIND:
+	case OPT_PREFIX:
+		if (a->nbinds == MAX_CONNS)
+			cli_usage(USAGE);
+		a->prefix[a->nbinds] = o == OPT_PREFIX;
+		a->binds[a->nbinds++] = v;
+		break;
+	case OPT_DEVICE: app.device = v; break;
+	case OPT_ANSWER: app.answer_echo = true; break;
+	case OPT_COUNT: app.count = num(v); break;
+	case OPT_REMOTE: parse_remote(v, &app.remote); break;
+	case OPT_NH:
+		if (cli_parse_sockaddr(v, &app.remote.next_hop) < 0)
+			cli_usage(USAGE);
+		break;
+	case OPT_PATH: {
+		int n = cli_hex(v, app.path, sizeof(app.path));
+		if (n < 0)
+			cli_usage(USAGE);
+		app.remote.path_len = (size_t)n;
+		app.remote.path = app.path;
+		if (!a->path_type)
+			a->path_type = SNET_PATH_SCION;
+		break;
+	}
+	case OPT_PTYPE: a->path_type = (int)num(v); break;
+	case OPT_LOCAL: a->local = v; break;
+	case OPT_MARK: app.mark = (uint32_t)num(v); break;
+	case OPT_INTERVAL: app.interval_ms = num(v); break;
+	case OPT_TIMEOUT: app.timeout_ms = num(v); break;
+	case OPT_EXPECT: parse_remote(v, &app.expect); app.has_expect = true; break;
+	case OPT_MIN: app.min_replies = num(v); break;
+	case OPT_VERBOSE: app.verbose = true; break;
+	case OPT_NONL: a->no_netlink = true; break;
+	default: cli_usage(USAGE);
+	}
+}
+
+static void setup_network(const struct args *a)
+{
+	uint64_t ia;
+	uint16_t ps = 31000, pe = 32767;
+	if (!a->ia || snet_ia_parse(a->ia, strlen(a->ia), &ia) != 0)
+		cli_usage("snet-echo: --ia IA is required");
+	if (a->ports && cli_parse_ports(a->ports, &ps, &pe) < 0)
+		cli_usage("snet-echo: --ports START-END");
+	snet_topology_init(&app.topo, ia, ps, pe);
+	snet_network_opts o;
+	snet_network_opts_default(&o);
+	o.log = log_stderr;
+	o.route_change_cb = on_route_change;
+	if (a->no_netlink)
+		o.resolver_flags = SNET_RESOLVER_NO_NETLINK;
+	int err = snet_network_init(app.loop, &app.net, &app.topo, &o);
+	if (err) {
+		fprintf(stderr, "snet-echo: network: %s\n", snet_strerror(err));
+		exit(1);
+	}
+}
+
+static void fail(const char *what, int err)
+{
+	fprintf(stderr, "snet-echo: %s: %s (%s)\n", what, snet_strerror(err), snet_err_name(err));
+	exit(1);
+}
+
+int main(int argc, char **argv)
+{
+	struct args a = { 0 };
+	int o;
+	if (argc < 2)
+		cli_usage(USAGE);
+	app.server = strcmp(argv[1], "server") == 0;
+	if (!app.server && strcmp(argv[1], "client") != 0)
+		cli_usage(USAGE);
+	optind = 2;
+	while ((o = getopt_long(argc, argv, "", longs, NULL)) != -1)
+		parse_opt(o, optarg, &a);
+	if (optind != argc)
+		cli_usage(USAGE);
+	app.remote.path_type = (uint8_t)a.path_type;
+	app.loop = uv_default_loop();
+	setup_network(&a);
+	uv_timer_init(app.loop, &app.tick);
+	uv_timer_init(app.loop, &app.deadline);
+	int signums[3] = { SIGINT, SIGTERM, SIGUSR1 };
+	for (int i = 0; i < 3; i++) {
+		uv_signal_init(app.loop, &app.sigs[i]);
+		uv_signal_start(&app.sigs[i], on_signal, signums[i]);
+		uv_unref((uv_handle_t *)&app.sigs[i]);
+	}
+	if (app.server) {
+		if (a.nbinds == 0)
+			cli_usage("snet-echo server: --bind or --bind-prefix is required");
+		for (int i = 0; i < a.nbinds; i++) {
+			app.nconns = i + 1;
+			int err = server_bind(&app.conns[i], a.binds[i], a.prefix[i]);
+			if (err)
+				fail("bind", err);
+		}
+	} else {
+		if (app.remote.host.type == SNET_HOST_NONE)
+			cli_usage("snet-echo client: --remote is required");
+		if (!app.count)
+			app.count = 1;
+		int err = client_start(a.local);
+		if (err)
+			fail("client", err);
+	}
+	uv_run(app.loop, UV_RUN_DEFAULT);
+	if (!app.server) {
+		long need = app.min_replies >= 0 ? app.min_replies : app.count;
+		printf("summary sent=%ld received=%ld mismatches=%ld\n", app.sent, app.received,
+		       app.mismatches);
+		app.rc = app.received >= need && app.mismatches == 0 ? 0 : 1;
+	}
+	free(app.sent_at);
+	uv_loop_close(app.loop);
+	return app.rc;
+}
