@@ -1,0 +1,551 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Connections over this host's loopback, in one libuv loop: echo over IPv4 and IPv6 through a
+ * dual-stack wildcard socket, re-stamping, drops, SCMP, prefix demultiplexing, shim-relayed
+ * last hops, port selection, errors and close. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <unistd.h>
+
+#include "common.h"
+
+#define IA 0x0001ff0000000110ull
+
+static uv_loop_t loop;
+static snet_topology topo;
+static snet_network_t net;
+
+static int setup(void **state)
+{
+	uv_loop_init(&loop);
+	snet_topology_init(&topo, IA, 31000, 31999);
+	struct sockaddr_in br = { .sin_family = AF_INET, .sin_port = htons(30777) };
+	inet_pton(AF_INET, "127.0.0.55", &br.sin_addr);
+	snet_topology_add_if(&topo, 7, (struct sockaddr *)&br);
+	assert_int_equal(snet_network_init(&loop, &net, &topo, NULL), 0);
+	return 0;
+}
+
+static void on_net_closed(snet_network_t *n)
+{
+	*(int *)n->data = 1;
+}
+
+static int teardown(void **state)
+{
+	int closed = 0;
+	net.data = &closed;
+	assert_int_equal(snet_network_close(&net, on_net_closed), 0);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(closed, 1);
+	assert_int_equal(uv_loop_close(&loop), 0);
+	return 0;
+}
+
+/* Runs the loop until *flag reaches want, or fails after a second. */
+static void run_until(int *flag, int want)
+{
+	uint64_t end = uv_hrtime() + 1000000000ull;
+	while (*flag < want) {
+		uv_run(&loop, UV_RUN_NOWAIT);
+		if (uv_hrtime() > end)
+			fail_msg("timed out (%d of %d)", *flag, want);
+		usleep(100);
+	}
+}
+
+static struct sockaddr_storage sa(const char *ip, uint16_t port)
+{
+	struct sockaddr_storage ss = { 0 };
+	if (strchr(ip, ':')) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		inet_pton(AF_INET6, ip, &s6->sin6_addr);
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		inet_pton(AF_INET, ip, &s4->sin_addr);
+	}
+	return ss;
+}
+
+static snet_udp_addr scion_addr(const char *ip, uint16_t port)
+{
+	snet_udp_addr a = { .ia = IA, .port = port };
+	assert_int_equal(snet_ip_parse(ip, strlen(ip), &a.host), 0);
+	return a;
+}
+
+static int closed_count;
+static void on_closed(snet_conn_t *c)
+{
+	closed_count++;
+}
+
+static void close_all(snet_conn_t *conns, int n)
+{
+	closed_count = 0;
+	for (int i = 0; i < n; i++)
+		snet_conn_close(&conns[i], on_closed);
+	run_until(&closed_count, n);
+}
+
+/* ---- echo ------------------------------------------------------------------------------- */
+
+struct got {
+	int n;
+	char from[SNET_ADDR_STRLEN], local[SNET_ADDR_STRLEN], reply_src[64];
+	char data[64];
+	int checksum_ok;
+	snet_udp_addr sender;
+	uint8_t path[SNET_MAX_HDR_LEN];
+};
+static struct got got;
+static int sent_ok;
+
+static void on_sent(snet_send_t *req, int status)
+{
+	if (status == 0)
+		sent_ok++;
+	else
+		fail_msg("send failed: %s", snet_strerror(status));
+}
+
+static void on_recv(snet_conn_t *c, int status, const snet_msg *m)
+{
+	assert_int_equal(status, 0);
+	got.n++;
+	snet_udp_addr_format(m->from, got.from, sizeof(got.from));
+	snet_udp_addr_format(m->local, got.local, sizeof(got.local));
+	snet_host_format(&m->from->reply_src, got.reply_src, sizeof(got.reply_src));
+	memcpy(got.data, m->data, m->len < 63 ? m->len : 63);
+	got.data[m->len < 63 ? m->len : 63] = 0;
+	got.checksum_ok = m->pkt->checksum_ok;
+	got.sender = *m->from;
+	memcpy(got.path, m->from->path, m->from->path_len);
+	got.sender.path = got.path;
+}
+
+static void send_text(snet_conn_t *c, snet_send_t *req, const char *text, const snet_udp_addr *to)
+{
+	uv_buf_t b = uv_buf_init((char *)text, (unsigned)strlen(text));
+	assert_int_equal(snet_conn_send(req, c, &b, 1, to, on_sent), 0);
+}
+
+static void echo_over(const char *ip, const char *want_from_ip)
+{
+	snet_conn_t c[3];
+	snet_send_t req;
+	int v6 = strchr(ip, ':') != NULL;
+	struct sockaddr_storage any6 = sa("::", 31500), cl = sa(v6 ? "::" : "0.0.0.0", 0);
+	for (int i = 0; i < 3; i++)
+		snet_conn_init(&net, &c[i]);
+	assert_int_equal(snet_conn_bind(&c[0], (struct sockaddr *)&any6, 0), 0);
+	/* One dual-stack socket holds the port for both families. */
+	struct sockaddr_storage any4 = sa("0.0.0.0", 31500);
+	assert_int_equal(snet_conn_bind(&c[2], (struct sockaddr *)&any4, 0), UV_EADDRINUSE);
+	assert_int_equal(snet_conn_bind(&c[1], (struct sockaddr *)&cl, 0), 0);
+	assert_int_equal(snet_conn_recv_start(&c[0], on_recv), 0);
+	memset(&got, 0, sizeof(got));
+	snet_udp_addr to = scion_addr(ip, 31500);
+	send_text(&c[1], &req, "hello", &to);
+	run_until(&got.n, 1);
+	assert_string_equal(got.data, "hello");
+	assert_true(got.checksum_ok);
+	char want[SNET_ADDR_STRLEN];
+	snet_udp_addr me = scion_addr(want_from_ip, 31999); /* the highest free port of the range */
+	snet_udp_addr_format(&me, want, sizeof(want));
+	assert_string_equal(got.from, want);
+	snet_udp_addr at = scion_addr(ip, 31500);
+	snet_udp_addr_format(&at, want, sizeof(want));
+	assert_string_equal(got.local, want);
+	assert_string_equal(got.reply_src, ip);
+	close_all(c, 3);
+}
+
+static void test_echo_v4_through_dual_stack(void **state)
+{
+	echo_over("127.0.0.1", "127.0.0.1");
+}
+
+static void test_echo_v6(void **state)
+{
+	echo_over("::1", "::1");
+}
+
+/* A reply to a received sender leaves from the address the packet arrived at (127.0.0.9 here,
+ * though the kernel would pick 127.0.0.1 towards 127.0.0.1). */
+static void test_reply_from_arrival_address(void **state)
+{
+	snet_conn_t c[2];
+	snet_send_t req[2];
+	struct sockaddr_storage any = sa("0.0.0.0", 31501), cl = sa("127.0.0.1", 31502);
+	snet_conn_init(&net, &c[0]);
+	snet_conn_init(&net, &c[1]);
+	assert_int_equal(snet_conn_bind(&c[0], (struct sockaddr *)&any, 0), 0);
+	assert_int_equal(snet_conn_bind(&c[1], (struct sockaddr *)&cl, 0), 0);
+	snet_conn_recv_start(&c[0], on_recv);
+	memset(&got, 0, sizeof(got));
+	snet_udp_addr to = scion_addr("127.0.0.9", 31501);
+	send_text(&c[1], &req[0], "ping", &to);
+	run_until(&got.n, 1);
+	assert_string_equal(got.reply_src, "127.0.0.9");
+	snet_udp_addr back = got.sender;
+	snet_conn_recv_stop(&c[0]);
+	snet_conn_recv_start(&c[1], on_recv);
+	send_text(&c[0], &req[1], "pong", &back);
+	run_until(&got.n, 2);
+	assert_string_equal(got.data, "pong");
+	assert_string_equal(got.from, "[1-ff00:0:110,127.0.0.9]:31501");
+	close_all(c, 2);
+}
+
+/* A queued send whose route generation moved is re-resolved and re-stamped before it leaves:
+ * here the "new route" is a cache entry planted after a flush. */
+static void test_restamp(void **state)
+{
+	snet_conn_t c[2];
+	snet_send_t req;
+	struct sockaddr_storage any = sa("0.0.0.0", 31503), cl = sa("0.0.0.0", 31504);
+	snet_conn_init(&net, &c[0]);
+	snet_conn_init(&net, &c[1]);
+	snet_conn_bind(&c[0], (struct sockaddr *)&any, 0);
+	snet_conn_bind(&c[1], (struct sockaddr *)&cl, 0);
+	snet_conn_recv_start(&c[0], on_recv);
+	memset(&got, 0, sizeof(got));
+	snet_udp_addr to = scion_addr("127.0.0.1", 31503);
+	send_text(&c[1], &req, "restamp me", &to);
+	snet_network_stats before, after;
+	snet_network_get_stats(&net, &before);
+	snet_route_key k = req.key;
+	uint8_t other[16] = { 127, 0, 0, 77 };
+	snet_route_cache_flush(&net.resolver.cache);
+	snet_route_cache_put(&net.resolver.cache, &k, other);
+	run_until(&got.n, 1);
+	snet_network_get_stats(&net, &after);
+	assert_int_equal(after.restamps, before.restamps + 1);
+	assert_string_equal(got.from, "[1-ff00:0:110,127.0.0.77]:31504");
+	assert_true(got.checksum_ok);
+	close_all(c, 2);
+}
+
+/* ---- drops ---------------------------------------------------------------------------- */
+
+static void raw_send(const char *ip, uint16_t port, const void *data, size_t len, uint16_t sport)
+{
+	struct sockaddr_storage to = sa(ip, port), from = sa(ip, sport);
+	int fd = socket(to.ss_family, SOCK_DGRAM, 0);
+	int one = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (sport)
+		assert_int_equal(bind(fd, (struct sockaddr *)&from, sizeof(struct sockaddr_in)), 0);
+	assert_true(sendto(fd, data, len, 0, (struct sockaddr *)&to, sizeof(struct sockaddr_in)) ==
+		    (ssize_t)len);
+	close(fd);
+}
+
+/* A SCION/UDP packet as bytes, with the given hosts, IA and optional path. */
+static size_t build(uint8_t *out, const char *dst, const char *src, uint64_t dst_ia,
+		    uint16_t dport, uint8_t ptype, const uint8_t *path, size_t plen)
+{
+	snet_pkt p = { 0 };
+	snet_host d, s;
+	snet_ip_parse(dst, strlen(dst), &d);
+	snet_ip_parse(src, strlen(src), &s);
+	p.hdr.dst_ia = dst_ia;
+	p.hdr.src_ia = 0x0001ff0000000111ull;
+	snet_scion_hdr_set_ip(&p.hdr.dst_type, p.hdr.dst_host, d.ip, 4);
+	snet_scion_hdr_set_ip(&p.hdr.src_type, p.hdr.src_host, s.ip, 4);
+	p.hdr.path_type = ptype;
+	p.hdr.path = path;
+	p.hdr.path_len = plen;
+	p.hdr.next_hdr = p.l4 = SNET_PROTO_UDP;
+	p.udp = (snet_udp){ 40000, dport, 0, 0 };
+	p.payload = (const uint8_t *)"x";
+	p.payload_len = 1;
+	return (size_t)snet_pkt_emit(&p, SNET_EMIT_FIX, out, 512);
+}
+
+static void test_drops_counted(void **state)
+{
+	snet_conn_t c;
+	uint8_t pkt[512];
+	struct sockaddr_storage any = sa("0.0.0.0", 31505);
+	snet_conn_init(&net, &c);
+	snet_conn_bind(&c, (struct sockaddr *)&any, 0);
+	snet_conn_recv_start(&c, on_recv);
+	memset(&got, 0, sizeof(got));
+	raw_send("127.0.0.1", 31505, "garbage", 7, 0);
+	size_t n = build(pkt, "127.0.0.1", "127.0.0.2", 0x0001ff0000000999ull, 31505, 0, NULL, 0);
+	raw_send("127.0.0.1", 31505, pkt, n, 0); /* another IA */
+	n = build(pkt, "127.0.0.8", "127.0.0.2", IA, 31505, 0, NULL, 0);
+	raw_send("127.0.0.1", 31505, pkt, n, 0); /* claims another host than it reached */
+	n = build(pkt, "127.0.0.1", "127.0.0.2", IA, 31505, 0, NULL, 0);
+	raw_send("127.0.0.1", 31505, pkt, n, 0); /* good */
+	run_until(&got.n, 1);
+	snet_conn_stats s;
+	snet_conn_get_stats(&c, &s);
+	assert_int_equal(s.drop_malformed, 1);
+	assert_int_equal(s.drop_not_ours, 1);
+	assert_int_equal(s.drop_dst_mismatch, 1);
+	assert_int_equal(s.rx_packets, 1);
+	close_all(&c, 1);
+}
+
+/* Relayed by a shim dispatcher (source port 30041 on this host): the last hop comes from the
+ * path's current hop and the topology (ifid 7 -> 127.0.0.55:30777), as Go does. */
+static void test_shim_last_hop(void **state)
+{
+	snet_conn_t c;
+	uint8_t pkt[512], path[64];
+	snet_scion_path sp = { .num_inf = 1, .num_hops = 2 };
+	sp.meta.seg_len[0] = 2;
+	sp.meta.curr_hf = 1;
+	sp.inf[0].flags = SNET_INFO_CONS_DIR;
+	sp.hop[0].cons_egress = 3;
+	sp.hop[1].cons_ingress = 7;
+	int plen = snet_scion_path_emit(&sp, path, sizeof(path));
+	struct sockaddr_storage any = sa("0.0.0.0", 31506);
+	snet_conn_init(&net, &c);
+	snet_conn_bind(&c, (struct sockaddr *)&any, 0);
+	snet_conn_recv_start(&c, on_recv);
+	memset(&got, 0, sizeof(got));
+	size_t n = build(pkt, "127.0.0.1", "10.11.0.5", IA, 31506, SNET_PATH_SCION, path,
+			 (size_t)plen);
+	raw_send("127.0.0.1", 31506, pkt, n, SNET_ENDHOST_PORT);
+	run_until(&got.n, 1);
+	struct sockaddr_in *nh = (struct sockaddr_in *)&got.sender.next_hop;
+	assert_int_equal(nh->sin_family, AF_INET);
+	assert_int_equal(ntohs(nh->sin_port), 30777);
+	assert_int_equal(ntohl(nh->sin_addr.s_addr), 0x7f000037);
+	/* The reply path is the reversed path. */
+	snet_scion_path rev;
+	assert_int_equal(snet_scion_path_parse(got.sender.path, got.sender.path_len, &rev), 0);
+	assert_int_equal(rev.meta.curr_hf, 0);
+	assert_int_equal(rev.hop[0].cons_ingress, 7);
+	close_all(&c, 1);
+}
+
+/* ---- SCMP ----------------------------------------------------------------------------- */
+
+static int scmp_seen;
+static snet_scmp_msg scmp_last;
+static void on_scmp(snet_conn_t *c, const snet_scmp_msg *m)
+{
+	scmp_seen++;
+	scmp_last = *m;
+}
+
+static size_t build_scmp(uint8_t *out, uint8_t type, const char *dst, const char *src)
+{
+	snet_pkt p = { 0 };
+	snet_host d, s;
+	static const uint8_t quote[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	snet_ip_parse(dst, strlen(dst), &d);
+	snet_ip_parse(src, strlen(src), &s);
+	p.hdr.dst_ia = IA;
+	p.hdr.src_ia = IA;
+	snet_scion_hdr_set_ip(&p.hdr.dst_type, p.hdr.dst_host, d.ip, 4);
+	snet_scion_hdr_set_ip(&p.hdr.src_type, p.hdr.src_host, s.ip, 4);
+	p.hdr.next_hdr = p.l4 = SNET_PROTO_SCMP;
+	p.scmp.type = type;
+	p.scmp.identifier = 31507;
+	p.scmp.seq = 9;
+	p.scmp.ia = 0x0001ff0000000111ull;
+	p.scmp.interface = 41;
+	p.payload = quote;
+	p.payload_len = sizeof(quote);
+	return (size_t)snet_pkt_emit(&p, SNET_EMIT_FIX, out, 512);
+}
+
+static void test_scmp(void **state)
+{
+	snet_conn_t c;
+	uint8_t pkt[512];
+	struct sockaddr_storage any = sa("0.0.0.0", 31507);
+	snet_conn_init(&net, &c);
+	snet_conn_bind(&c, (struct sockaddr *)&any, 0);
+	snet_conn_set_flags(&c, SNET_CONN_ANSWER_ECHO);
+	snet_conn_set_scmp_cb(&c, on_scmp);
+	snet_conn_recv_start(&c, on_recv);
+	scmp_seen = 0;
+	size_t n = build_scmp(pkt, SNET_SCMP_EXT_IF_DOWN, "127.0.0.1", "127.0.0.3");
+	raw_send("127.0.0.1", 31507, pkt, n, 0);
+	run_until(&scmp_seen, 1);
+	assert_true(scmp_last.path_down);
+	assert_int_equal(scmp_last.ingress, 41);
+	assert_true(scmp_last.ia == 0x0001ff0000000111ull);
+
+	/* An echo request is answered, from the address it reached, to where it came from. */
+	struct sockaddr_storage me = sa("127.0.0.3", 31508);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&me, sizeof(struct sockaddr_in)), 0);
+	n = build_scmp(pkt, SNET_SCMP_ECHO_REQUEST, "127.0.0.6", "127.0.0.3");
+	struct sockaddr_storage to = sa("127.0.0.6", 31507);
+	sendto(fd, pkt, n, 0, (struct sockaddr *)&to, sizeof(struct sockaddr_in));
+	int answered = 0;
+	uint8_t rep[512];
+	ssize_t r = -1;
+	uint64_t end = uv_hrtime() + 1000000000ull;
+	while (!answered && uv_hrtime() < end) {
+		uv_run(&loop, UV_RUN_NOWAIT);
+		r = recv(fd, rep, sizeof(rep), MSG_DONTWAIT);
+		answered = r > 0;
+	}
+	close(fd);
+	assert_true(answered);
+	snet_pkt p;
+	assert_int_equal(snet_pkt_parse(rep, (size_t)r, &p, NULL), (int)r);
+	assert_int_equal(p.scmp.type, SNET_SCMP_ECHO_REPLY);
+	assert_int_equal(p.scmp.identifier, 31507);
+	assert_int_equal(p.scmp.seq, 9);
+	assert_true(p.checksum_ok);
+	assert_int_equal(p.hdr.src_host[3], 6); /* from 127.0.0.6, the address pinged */
+	snet_conn_stats s;
+	snet_conn_get_stats(&c, &s);
+	assert_int_equal(s.echo_answered, 1);
+	close_all(&c, 1);
+}
+
+/* ---- prefix binding ------------------------------------------------------------------ */
+
+static int prefix_hits[2];
+static void on_recv_prefix(snet_conn_t *c, int status, const snet_msg *m)
+{
+	prefix_hits[*(int *)c->data]++;
+}
+
+static void test_prefix_demux_and_conflict(void **state)
+{
+	snet_conn_t c[3], cl;
+	snet_send_t req[2];
+	int ids[2] = { 0, 1 };
+	struct sockaddr_storage p0 = sa("127.0.1.0", 31509), p1 = sa("127.0.2.0", 31509),
+				p2 = sa("127.0.0.0", 31509), any = sa("0.0.0.0", 0);
+	for (int i = 0; i < 3; i++)
+		snet_conn_init(&net, &c[i]);
+	assert_int_equal(snet_conn_bind_prefix(&c[0], (struct sockaddr *)&p0, 24, 0), 0);
+	assert_int_equal(snet_conn_bind_prefix(&c[1], (struct sockaddr *)&p1, 24, 0), 0);
+	assert_int_equal(snet_conn_bind_prefix(&c[2], (struct sockaddr *)&p2, 16, 0),
+			 SNET_E_BIND_CONFLICT);
+	c[0].data = &ids[0];
+	c[1].data = &ids[1];
+	snet_conn_recv_start(&c[0], on_recv_prefix);
+	snet_conn_recv_start(&c[1], on_recv_prefix);
+	snet_conn_init(&net, &cl);
+	snet_conn_bind(&cl, (struct sockaddr *)&any, 0);
+	memset(prefix_hits, 0, sizeof(prefix_hits));
+	snet_udp_addr a = scion_addr("127.0.2.9", 31509), b = scion_addr("127.0.1.4", 31509);
+	send_text(&cl, &req[0], "to-1", &a);
+	send_text(&cl, &req[1], "to-0", &b);
+	int total = 0;
+	uint64_t end = uv_hrtime() + 1000000000ull;
+	while ((total = prefix_hits[0] + prefix_hits[1]) < 2 && uv_hrtime() < end)
+		uv_run(&loop, UV_RUN_NOWAIT);
+	assert_int_equal(prefix_hits[0], 1);
+	assert_int_equal(prefix_hits[1], 1);
+	closed_count = 0;
+	for (int i = 0; i < 3; i++)
+		snet_conn_close(&c[i], on_closed);
+	snet_conn_close(&cl, on_closed);
+	run_until(&closed_count, 4);
+}
+
+/* ---- ports, errors, close ------------------------------------------------------------ */
+
+static void test_ports_and_errors(void **state)
+{
+	snet_conn_t a, b;
+	snet_send_t req;
+	uv_buf_t bufs[5] = { uv_buf_init("x", 1), uv_buf_init("x", 1), uv_buf_init("x", 1),
+			     uv_buf_init("x", 1), uv_buf_init("x", 1) };
+	struct sockaddr_storage any = sa("127.0.0.1", 0), low = sa("127.0.0.1", 80);
+	snet_udp_addr local, far = scion_addr("127.0.0.1", 31000);
+	far.ia = 0x0001ff0000000111ull;
+	snet_conn_init(&net, &a);
+	snet_conn_init(&net, &b);
+	assert_int_equal(snet_conn_send(&req, &a, bufs, 1, &far, on_sent), SNET_E_NOT_BOUND);
+	assert_int_equal(snet_conn_local(&a, &local), SNET_E_NOT_BOUND);
+	assert_int_equal(snet_conn_bind(&a, (struct sockaddr *)&any, 0), 0);
+	assert_int_equal(snet_conn_bind(&a, (struct sockaddr *)&any, 0), UV_EALREADY);
+	assert_int_equal(snet_conn_bind(&b, (struct sockaddr *)&any, 0), 0);
+	snet_conn_local(&a, &local);
+	assert_int_equal(local.port, 31999);
+	snet_conn_local(&b, &local);
+	assert_int_equal(local.port, 31998);
+	assert_int_equal(snet_conn_send(&req, &a, bufs, 1, &far, on_sent), SNET_E_NO_PATH);
+	assert_int_equal(snet_conn_send(&req, &a, bufs, 1, NULL, on_sent), SNET_E_NO_REMOTE);
+	far.ia = IA;
+	assert_int_equal(snet_conn_send(&req, &a, bufs, 5, &far, on_sent), SNET_E_TOO_MANY_BUFS);
+	snet_udp_addr v6 = scion_addr("::1", 31000);
+	assert_int_equal(snet_conn_send(&req, &a, bufs, 1, &v6, on_sent), UV_EAFNOSUPPORT);
+	/* A port below the range is allowed (and logged). */
+	snet_conn_t c;
+	snet_conn_init(&net, &c);
+	assert_int_equal(snet_conn_bind(&c, (struct sockaddr *)&low, 0), 0);
+	assert_int_equal(snet_network_close(&net, NULL), UV_EBUSY);
+	closed_count = 0;
+	snet_conn_close(&a, on_closed);
+	snet_conn_close(&b, on_closed);
+	snet_conn_close(&c, on_closed);
+	run_until(&closed_count, 3);
+
+	/* An empty dispatched range leaves nothing to pick. */
+	snet_topology t0;
+	snet_network_t n0;
+	snet_topology_init(&t0, IA, 0, 0);
+	assert_int_equal(snet_network_init(&loop, &n0, &t0, NULL), 0);
+	snet_conn_init(&n0, &c);
+	assert_int_equal(snet_conn_bind(&c, (struct sockaddr *)&any, 0), SNET_E_NO_PORT);
+	closed_count = 0;
+	snet_conn_close(&c, on_closed);
+	run_until(&closed_count, 1);
+	int n0_closed = 0;
+	n0.data = &n0_closed;
+	assert_int_equal(snet_network_close(&n0, on_net_closed), 0);
+	run_until(&n0_closed, 1);
+}
+
+static int cancelled;
+static void on_cancel(snet_send_t *req, int status)
+{
+	assert_int_equal(status, UV_ECANCELED);
+	cancelled++;
+}
+
+static void test_close_cancels_pending(void **state)
+{
+	snet_conn_t c;
+	snet_send_t req[3];
+	struct sockaddr_storage any = sa("0.0.0.0", 0);
+	snet_udp_addr to = scion_addr("127.0.0.1", 31510);
+	uv_buf_t b = uv_buf_init("x", 1);
+	snet_conn_init(&net, &c);
+	snet_conn_bind(&c, (struct sockaddr *)&any, 0);
+	cancelled = 0;
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(snet_conn_send(&req[i], &c, &b, 1, &to, on_cancel), 0);
+	closed_count = 0;
+	snet_conn_close(&c, on_closed);
+	assert_int_equal(cancelled, 0); /* never from inside close */
+	run_until(&closed_count, 1);
+	assert_int_equal(cancelled, 3);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_echo_v4_through_dual_stack, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_echo_v6, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reply_from_arrival_address, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_restamp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_drops_counted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shim_last_hop, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scmp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prefix_demux_and_conflict, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ports_and_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_close_cancels_pending, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
