@@ -34,5 +34,6 @@ static inline void bench_ratio(const char *name, double value, const char *targe
 extern volatile uint64_t bench_sink;
 
 void bench_codec(void);
+void bench_conn(void);
 
 #endif

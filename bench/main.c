@@ -6,5 +6,6 @@ volatile uint64_t bench_sink;
 int main(void)
 {
 	bench_codec();
+	bench_conn();
 	return 0;
 }

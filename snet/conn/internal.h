@@ -36,6 +36,7 @@ struct snet__usock {
 	uint16_t port;
 	char device[IF_NAMESIZE];
 	int refs, closing;
+	int in_recv;        /* callbacks running: queued sends are flushed after the batch */
 	unsigned poll_events;
 	snet_conn_t *conns;
 	snet_send_t *sq_head, *sq_tail;

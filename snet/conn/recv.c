@@ -153,8 +153,10 @@ static int recv_batch(snet__usock *s)
 	int n = recvmmsg(s->fd, s->rmsg, s->batch, MSG_DONTWAIT, NULL);
 	if (n < 0)
 		return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -errno;
+	s->in_recv = 1;
 	for (int i = 0; i < n && !s->closing; i++)
 		process(s, (unsigned)i, s->rmsg[i].msg_len);
+	s->in_recv = 0;
 	return n;
 }
 
@@ -172,9 +174,13 @@ void snet__usock_on_readable(snet__usock *s)
 		int n = recv_batch(s);
 		if (n < 0) {
 			report_error(s, n);
-			return;
+			break;
 		}
+		/* Replies queued by the callbacks leave now, in one sendmmsg, rather than after
+		 * another trip through the loop (and two epoll_ctl calls). */
+		if (s->sq_head && !s->closing)
+			snet__usock_on_writable(s); /* also asks for UV_WRITABLE if some are left */
 		if ((unsigned)n < s->batch)
-			return;
+			break;
 	}
 }

@@ -154,7 +154,10 @@ static void enqueue(snet__usock *s, snet_send_t *req)
 	else
 		s->sq_head = req;
 	s->sq_tail = req;
-	snet__usock_update_poll(s);
+	/* Inside a receive batch the flush at its end sends this; asking for UV_WRITABLE now
+	 * would cost two epoll_ctl calls per batch (libuv re-adds a restarted poll). */
+	if (!s->in_recv)
+		snet__usock_update_poll(s);
 }
 
 static int check_request(snet_conn_t *c, const snet_udp_addr *dst, unsigned nbufs)

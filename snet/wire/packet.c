@@ -75,7 +75,9 @@ static int parse_l4(struct cursor *c, snet_pkt *p)
 
 int snet_pkt_parse(const uint8_t *buf, size_t len, snet_pkt *p, size_t *off)
 {
-	memset(p, 0, sizeof(*p));
+	/* Only what the parsers may leave unset is cleared: this runs for every packet. */
+	p->has_hbh = p->has_e2e = false;
+	p->checksum_ok = false;
 	int hl = snet_scion_hdr_parse(buf, len, &p->hdr, off);
 	if (hl < 0)
 		return hl;
