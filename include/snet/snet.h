@@ -9,6 +9,8 @@
 #include "snet/addr.h"
 #include "snet/path.h"
 #include "snet/topology.h"
+#include "snet/topo_file.h"
+#include "snet/mac.h"
 #include "snet/route.h"
 #include "snet/conn.h"
 
