@@ -10,6 +10,7 @@
 #include "snet/path.h"
 #include "snet/topology.h"
 #include "snet/topo_file.h"
+#include "snet/pathdb.h"
 #include "snet/mac.h"
 #include "snet/route.h"
 #include "snet/conn.h"

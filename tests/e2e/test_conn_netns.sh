@@ -12,7 +12,7 @@
 # All hosts are in AS 1-ff00:0:110: next hops are the hosts themselves (Go's AS-internal rule).
 set -euo pipefail
 ECHO=$1
-source "$(dirname "$0")/netns.sh"
+source "$(dirname "$0")/../../acceptance/lib/netns.sh"
 IA=1-ff00:0:110
 T=$E2E_TMP
 

@@ -7,6 +7,8 @@
  *                    [--path-hex HEX [--path-type N]] [--local IP:PORT] [--device DEV]
  *                    [--mark N] [--count N] [--interval-ms MS] [--timeout-ms MS]
  *                    [--expect SCION-ADDR] [--min-replies N]
+ *   Either --ia IA [--ports A-B] or --topology topology.json; --paths FILE picks the first
+ *   unexpired path to the remote (and its next hop) from an snet-topogen path database.
  *
  * The server prints one line per datagram and echoes it; the client prints one line per reply
  * and a summary, and exits 1 if replies are missing or come from another address than
@@ -18,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -256,6 +259,14 @@ static void on_client_recv(snet_conn_t *c, int status, const snet_msg *m)
 		shutdown_app();
 }
 
+static void on_client_scmp(snet_conn_t *c, const snet_scmp_msg *m)
+{
+	char from[SNET_ADDR_STRLEN];
+	printf("scmp type=%u code=%u from=%s\n", m->scmp->type, m->scmp->code,
+	       addr_str(m->from, from, sizeof(from)));
+	fflush(stdout);
+}
+
 static int client_start(const char *local_spec)
 {
 	struct sockaddr_storage ss;
@@ -280,6 +291,7 @@ static int client_start(const char *local_spec)
 		err = snet_conn_recv_start(c, on_client_recv);
 	if (err)
 		return err;
+	snet_conn_set_scmp_cb(c, on_client_scmp);
 	app.sent_at = calloc(SEQ_MAX, sizeof(*app.sent_at));
 	uv_timer_start(&app.tick, send_one, 0, (uint64_t)app.interval_ms);
 	return 0;
@@ -305,7 +317,7 @@ static void parse_remote(const char *s, snet_udp_addr *a)
 
 enum { OPT_IA = 256, OPT_PORTS, OPT_BIND, OPT_PREFIX, OPT_DEVICE, OPT_ANSWER, OPT_COUNT, OPT_REMOTE, OPT_NH,
        OPT_PATH, OPT_PTYPE, OPT_LOCAL, OPT_MARK, OPT_INTERVAL, OPT_TIMEOUT, OPT_EXPECT, OPT_MIN, OPT_VERBOSE,
-       OPT_NONL };
+       OPT_NONL, OPT_TOPO, OPT_PATHS };
 
 static const struct option longs[] = {
 	{ "ia", 1, 0, OPT_IA },           { "ports", 1, 0, OPT_PORTS },
@@ -317,13 +329,14 @@ static const struct option longs[] = {
 	{ "mark", 1, 0, OPT_MARK },       { "interval-ms", 1, 0, OPT_INTERVAL },
 	{ "timeout-ms", 1, 0, OPT_TIMEOUT }, { "expect", 1, 0, OPT_EXPECT },
 	{ "min-replies", 1, 0, OPT_MIN }, { "verbose", 0, 0, OPT_VERBOSE },
-	{ "no-netlink", 0, 0, OPT_NONL }, { 0, 0, 0, 0 },
+	{ "no-netlink", 0, 0, OPT_NONL }, { "topology", 1, 0, OPT_TOPO },
+	{ "paths", 1, 0, OPT_PATHS },     { 0, 0, 0, 0 },
 };
 
 #define USAGE "snet-echo server|client --ia IA [options] (see the header of tools/snet-echo/main.c)"
 
 struct args {
-	const char *ia, *ports, *local, *binds[MAX_CONNS];
+	const char *ia, *ports, *local, *topo, *paths, *binds[MAX_CONNS];
 	bool prefix[MAX_CONNS];
 	int nbinds, path_type;
 	bool no_netlink;
@@ -377,19 +390,58 @@ static void parse_opt(int o, const char *v, struct args *a)
 	case OPT_MIN: app.min_replies = num(v); break;
 	case OPT_VERBOSE: app.verbose = true; break;
 	case OPT_NONL: a->no_netlink = true; break;
+	case OPT_TOPO: a->topo = v; break;
+	case OPT_PATHS: a->paths = v; break;
 	default: cli_usage(USAGE);
 	}
 }
 
-static void setup_network(const struct args *a)
+/* --topology: IA, ports and routers from a Go topology.json; else --ia and --ports. */
+static void load_topology(const struct args *a)
 {
 	uint64_t ia;
 	uint16_t ps = 31000, pe = 32767;
+	char err[256];
+	if (a->topo) {
+		snet_topo_file *f = malloc(sizeof(*f));
+		if (!f || snet_topo_file_load(a->topo, f, err, sizeof(err)) ||
+		    snet_topo_file_topology(f, &app.topo)) {
+			fprintf(stderr, "snet-echo: %s\n", f ? err : "out of memory");
+			exit(1);
+		}
+		free(f);
+		return;
+	}
 	if (!a->ia || snet_ia_parse(a->ia, strlen(a->ia), &ia) != 0)
-		cli_usage("snet-echo: --ia IA is required");
+		cli_usage("snet-echo: --ia IA or --topology FILE is required");
 	if (a->ports && cli_parse_ports(a->ports, &ps, &pe) < 0)
 		cli_usage("snet-echo: --ports START-END");
 	snet_topology_init(&app.topo, ia, ps, pe);
+}
+
+/* --paths: the first unexpired path to the remote's IA, with its next hop. */
+static void choose_path(const struct args *a)
+{
+	static snet_pathdb db;
+	const snet_path *p;
+	char err[256], ia[SNET_IA_STRLEN];
+	if (!a->paths || app.remote.ia == app.topo.local_ia)
+		return;
+	if (snet_pathdb_load(a->paths, &db, err, sizeof(err))) {
+		fprintf(stderr, "snet-echo: %s\n", err);
+		exit(1);
+	}
+	if (snet_pathdb_query(&db, app.topo.local_ia, app.remote.ia, (uint64_t)time(NULL), &p, 1) != 1) {
+		snet_ia_format(app.remote.ia, ia, sizeof(ia));
+		fprintf(stderr, "snet-echo: no path to %s\n", ia);
+		exit(1);
+	}
+	snet_path_apply(p, &app.remote);
+}
+
+static void setup_network(const struct args *a)
+{
+	load_topology(a);
 	snet_network_opts o;
 	snet_network_opts_default(&o);
 	o.log = log_stderr;
@@ -426,6 +478,7 @@ int main(int argc, char **argv)
 	app.remote.path_type = (uint8_t)a.path_type;
 	app.loop = uv_default_loop();
 	setup_network(&a);
+	choose_path(&a);
 	uv_timer_init(app.loop, &app.tick);
 	uv_timer_init(app.loop, &app.deadline);
 	int signums[3] = { SIGINT, SIGTERM, SIGUSR1 };

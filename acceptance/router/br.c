@@ -1,0 +1,573 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* snet-br: a test border router (a fixture, not a product). The SCION data plane as Go's
+ * router/dataplane.go does it, for the acceptance tests: hop expiry and MAC checks, ingress
+ * interface check, SegID updates, IncPath, segment crossover, forwarding over inter-AS links,
+ * to sibling routers and to end hosts (underlay port = UDP destination port; SCMP by Go's
+ * rules; --legacy-30041 sends everything to 30041 as routers before v0.13 did), SCMP
+ * ParameterProblem for a bad MAC. Wrong packets are dropped and counted.
+ *
+ *   snet-br --config ROUTER.toml [--legacy-30041]
+ *
+ * Reads the Go router TOML's [general] id and config_dir, then topology.json and
+ * keys/master0.key there. SIGUSR1 or exit prints counters:
+ *   counter if=<ifid> in=N out=N
+ *   counter src=<ia>,<host> n=N       (packets forwarded, per SCION source)
+ *   counter drop=<reason> n=N */
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "snet/snet.h"
+
+#define MAX_SRCS 64
+
+enum drop {
+	D_MALFORMED, D_NOT_SCION_PATH, D_BAD_INGRESS, D_EXPIRED, D_BAD_MAC, D_NO_EGRESS,
+	D_NOT_LOCAL, D_NO_HOST, D_SEND, D_COUNT
+};
+static const char *drop_names[D_COUNT] = { "malformed", "path_type", "ingress", "expired",
+					   "mac", "egress", "not_local", "host", "send" };
+
+struct link {
+	uint16_t ifid;
+	uv_udp_t sock;
+	uint64_t in, out;
+};
+
+static struct router {
+	uv_loop_t *loop;
+	char id[64], dir[PATH_MAX];
+	snet_topo_file topo;
+	int self;                /* our index in topo.brs */
+	uint8_t key[16];
+	bool legacy;
+	uv_udp_t internal;
+	struct link links[SNET_TOPO_MAX_IFS];
+	size_t n_links;
+	uint64_t drops[D_COUNT];
+	struct { char host[96]; uint64_t n; } srcs[MAX_SRCS];
+	size_t n_srcs;
+	uv_signal_t sig[3];
+	uint8_t out[9216];
+} R;
+
+/* ---- counters ----------------------------------------------------------------------------- */
+
+static void count_src(const snet_pkt *p)
+{
+	char ia[SNET_IA_STRLEN], host[SNET_ADDR_STRLEN], b[sizeof(R.srcs[0].host)];
+	snet_host h;
+	memset(&h, 0, sizeof(h));
+	h.type = p->hdr.src_type == SNET_ADDR_IP4 ? SNET_HOST_IP4 : SNET_HOST_IP6;
+	memcpy(h.ip, p->hdr.src_host, 16);
+	snet_ia_format(p->hdr.src_ia, ia, sizeof(ia));
+	snet_host_format(&h, host, sizeof(host));
+	snprintf(b, sizeof(b), "%.*s,%.*s", 30, ia, 60, host);
+	for (size_t i = 0; i < R.n_srcs; i++) {
+		if (strcmp(R.srcs[i].host, b) == 0) {
+			R.srcs[i].n++;
+			return;
+		}
+	}
+	if (R.n_srcs < MAX_SRCS) {
+		memcpy(R.srcs[R.n_srcs].host, b, sizeof(b));
+		R.srcs[R.n_srcs++].n = 1;
+	}
+}
+
+static void print_counters(void)
+{
+	for (size_t i = 0; i < R.n_links; i++)
+		printf("counter if=%u in=%llu out=%llu\n", R.links[i].ifid,
+		       (unsigned long long)R.links[i].in, (unsigned long long)R.links[i].out);
+	for (size_t i = 0; i < R.n_srcs; i++)
+		printf("counter src=%s n=%llu\n", R.srcs[i].host, (unsigned long long)R.srcs[i].n);
+	for (int i = 0; i < D_COUNT; i++)
+		printf("counter drop=%s n=%llu\n", drop_names[i], (unsigned long long)R.drops[i]);
+	printf("counter end\n");
+	fflush(stdout);
+}
+
+/* ---- sending -------------------------------------------------------------------------------- */
+
+struct sendreq {
+	uv_udp_send_t req;
+	uint8_t buf[];
+};
+
+static void on_sent(uv_udp_send_t *req, int status)
+{
+	if (status < 0)
+		R.drops[D_SEND]++;
+	free(req);
+}
+
+static void send_on(uv_udp_t *sock, const uint8_t *b, size_t n, const struct sockaddr *to)
+{
+	struct sendreq *r = malloc(sizeof(*r) + n);
+	if (!r)
+		return;
+	memcpy(r->buf, b, n);
+	uv_buf_t buf = uv_buf_init((char *)r->buf, (unsigned)n);
+	if (uv_udp_send(&r->req, sock, &buf, 1, to, on_sent) < 0) {
+		R.drops[D_SEND]++;
+		free(r);
+	}
+}
+
+static struct link *own_link(uint16_t ifid)
+{
+	for (size_t i = 0; i < R.n_links; i++)
+		if (R.links[i].ifid == ifid)
+			return &R.links[i];
+	return NULL;
+}
+
+static const snet_topo_link *topo_link(uint16_t ifid)
+{
+	for (size_t i = 0; i < R.topo.n_links; i++)
+		if (R.topo.links[i].ifid == ifid)
+			return &R.topo.links[i];
+	return NULL;
+}
+
+/* ---- delivery to end hosts (Go: resolveLocalDst, dstScionPort, getDstPortSCMP) ------------ */
+
+static uint16_t quoted_port(const snet_pkt *p)
+{
+	snet_pkt q;
+	if (snet_pkt_parse(p->payload, p->payload_len, &q, NULL) < 0) {
+		/* A quote is usually cut short; find the L4 header by the common header alone. */
+		snet_scion_hdr h;
+		int hl = snet_scion_hdr_parse(p->payload, p->payload_len, &h, NULL);
+		if (hl < 0 || (size_t)hl + 4 > p->payload_len)
+			return 0;
+		const uint8_t *l4 = p->payload + hl;
+		if (h.next_hdr == SNET_PROTO_UDP)
+			return (uint16_t)(l4[0] << 8 | l4[1]);
+		if (h.next_hdr == SNET_PROTO_SCMP && (size_t)hl + 6 <= p->payload_len)
+			return (uint16_t)(l4[4] << 8 | l4[5]);
+		return 0;
+	}
+	if (q.l4 == SNET_PROTO_UDP)
+		return q.udp.src_port;
+	if (q.l4 == SNET_PROTO_SCMP)
+		return q.scmp.identifier;
+	return 0;
+}
+
+static uint16_t dst_port(const snet_pkt *p)
+{
+	if (R.legacy)
+		return SNET_ENDHOST_PORT;
+	switch (p->l4) {
+	case SNET_PROTO_UDP:
+		return p->udp.dst_port;
+	case SNET_PROTO_SCMP:
+		switch (p->scmp.type) {
+		case SNET_SCMP_ECHO_REQUEST:
+		case SNET_SCMP_TRACEROUTE_REQUEST:
+			return SNET_ENDHOST_PORT;
+		case SNET_SCMP_ECHO_REPLY:
+		case SNET_SCMP_TRACEROUTE_REPLY:
+			return p->scmp.identifier;
+		default:
+			return snet_scmp_is_error(p->scmp.type) ? quoted_port(p) : 0;
+		}
+	default:
+		return SNET_ENDHOST_PORT;
+	}
+}
+
+static void deliver(const uint8_t *b, size_t n, const snet_pkt *p)
+{
+	struct sockaddr_storage to;
+	memset(&to, 0, sizeof(to));
+	uint16_t port = dst_port(p);
+	if (port == 0 || p->hdr.dst_type == SNET_ADDR_SVC) {
+		R.drops[D_NO_HOST]++;
+		return;
+	}
+	if (p->hdr.dst_type == SNET_ADDR_IP4) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&to;
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		memcpy(&s4->sin_addr, p->hdr.dst_host, 4);
+	} else {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&to;
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		memcpy(&s6->sin6_addr, p->hdr.dst_host, 16);
+	}
+	count_src(p);
+	send_on(&R.internal, b, n, (struct sockaddr *)&to);
+}
+
+/* ---- SCMP ParameterProblem for a bad MAC ------------------------------------------------- */
+
+static void scmp_bad_mac(const uint8_t *b, size_t n, const snet_pkt *p, const struct sockaddr *from,
+			 uint16_t pointer)
+{
+	uint8_t path[SNET_PATH_MAX_LEN];
+	snet_pkt r;
+	memset(&r, 0, sizeof(r));
+	int plen = snet_path_reverse(p->hdr.path_type, p->hdr.path, p->hdr.path_len, path,
+				     sizeof(path), &r.hdr.path_type);
+	if (plen < 0)
+		return;
+	r.hdr.path = path;
+	r.hdr.path_len = (size_t)plen;
+	r.hdr.dst_ia = p->hdr.src_ia;
+	r.hdr.src_ia = R.topo.ia;
+	r.hdr.dst_type = p->hdr.src_type;
+	memcpy(r.hdr.dst_host, p->hdr.src_host, 16);
+	const struct sockaddr_storage *in = &R.topo.brs[R.self].internal;
+	if (in->ss_family == AF_INET)
+		snet_scion_hdr_set_ip(&r.hdr.src_type, r.hdr.src_host,
+				      (const uint8_t *)&((const struct sockaddr_in *)in)->sin_addr, 4);
+	else
+		snet_scion_hdr_set_ip(&r.hdr.src_type, r.hdr.src_host,
+				      (const uint8_t *)&((const struct sockaddr_in6 *)in)->sin6_addr, 16);
+	r.hdr.next_hdr = r.l4 = SNET_PROTO_SCMP;
+	r.scmp.type = SNET_SCMP_PARAMETER_PROBLEM;
+	r.scmp.code = 51; /* InvalidHopFieldMAC */
+	r.scmp.pointer = pointer;
+	size_t room = SNET_MAX_SCMP_PKT_LEN - snet_scion_hdr_len(&r.hdr) - 8;
+	r.payload = b;
+	r.payload_len = n < room ? n : room;
+	int len = snet_pkt_emit(&r, SNET_EMIT_FIX, R.out, sizeof(R.out));
+	if (len > 0)
+		send_on(&R.internal, R.out, (size_t)len, from);
+}
+
+/* ---- the forwarding decision ------------------------------------------------------------ */
+
+static bool is_sibling(const struct sockaddr *from)
+{
+	for (size_t i = 0; i < R.topo.n_brs; i++) {
+		const struct sockaddr_storage *a = &R.topo.brs[i].internal;
+		if ((int)i == R.self || a->ss_family != from->sa_family)
+			continue;
+		size_t len = a->ss_family == AF_INET ? sizeof(struct sockaddr_in)
+						     : sizeof(struct sockaddr_in6);
+		struct sockaddr_storage f;
+		memset(&f, 0, sizeof(f));
+		memcpy(&f, from, len);
+		if (a->ss_family == AF_INET ? memcmp(&((struct sockaddr_in *)a)->sin_addr,
+						     &((struct sockaddr_in *)&f)->sin_addr, 4) == 0 &&
+						      ((struct sockaddr_in *)a)->sin_port ==
+							      ((struct sockaddr_in *)&f)->sin_port
+					    : memcmp(&((struct sockaddr_in6 *)a)->sin6_addr,
+						     &((struct sockaddr_in6 *)&f)->sin6_addr, 16) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool expired(const snet_info_field *inf, const snet_hop_field *h)
+{
+	uint64_t exp = (uint64_t)inf->timestamp + (uint64_t)(1 + h->exp_time) * 675 / 2;
+	return (uint64_t)time(NULL) > exp;
+}
+
+static bool mac_ok(const snet_info_field *inf, const snet_hop_field *h)
+{
+	uint8_t mac[16];
+	return snet_hf_mac(R.key, inf->seg_id, inf->timestamp, h, mac) == 0 &&
+	       memcmp(mac, h->mac, SNET_MAC_LEN) == 0;
+}
+
+static uint16_t mac_prefix(const snet_hop_field *h)
+{
+	return (uint16_t)(h->mac[0] << 8 | h->mac[1]);
+}
+
+struct fwd {
+	uint8_t *buf;
+	size_t n;
+	snet_pkt pkt;
+	snet_scion_path path;
+	size_t path_off;
+	uint16_t ingress; /* 0: from the internal network */
+	bool from_sibling;
+	const struct sockaddr *from;
+};
+
+static bool cons_dir(const struct fwd *f)
+{
+	return f->path.inf[f->path.meta.curr_inf].flags & SNET_INFO_CONS_DIR;
+}
+
+static uint16_t trav_egress(const struct fwd *f)
+{
+	const snet_hop_field *h = &f->path.hop[f->path.meta.curr_hf];
+	return cons_dir(f) ? h->cons_egress : h->cons_ingress;
+}
+
+static uint16_t trav_ingress(const struct fwd *f)
+{
+	const snet_hop_field *h = &f->path.hop[f->path.meta.curr_hf];
+	return cons_dir(f) ? h->cons_ingress : h->cons_egress;
+}
+
+/* Verifies the current hop; false (counted, maybe answered) when the packet must go. */
+static bool verify_hop(struct fwd *f)
+{
+	snet_info_field *inf = &f->path.inf[f->path.meta.curr_inf];
+	snet_hop_field *h = &f->path.hop[f->path.meta.curr_hf];
+	if (expired(inf, h)) {
+		R.drops[D_EXPIRED]++;
+		return false;
+	}
+	if (!mac_ok(inf, h)) {
+		R.drops[D_BAD_MAC]++;
+		if (f->ingress == 0 && !f->from_sibling) {
+			size_t hop_off = f->path_off + SNET_META_LEN + f->path.num_inf * SNET_INFO_LEN +
+					 f->path.meta.curr_hf * SNET_HOP_LEN;
+			scmp_bad_mac(f->buf, f->n, &f->pkt, f->from, (uint16_t)hop_off);
+		}
+		return false;
+	}
+	return true;
+}
+
+static void write_path(struct fwd *f)
+{
+	snet_scion_path_emit(&f->path, f->buf + f->path_off, f->pkt.hdr.path_len);
+}
+
+static void send_out(struct fwd *f, uint16_t egress)
+{
+	struct link *l = own_link(egress);
+	snet_hop_field *h = &f->path.hop[f->path.meta.curr_hf];
+	snet_info_field *inf = &f->path.inf[f->path.meta.curr_inf];
+	if (!l) {
+		/* A sibling's interface: hand the packet to that router's internal address. */
+		const snet_topo_link *tl = topo_link(egress);
+		if (!tl || f->from_sibling) {
+			R.drops[D_NO_EGRESS]++;
+			return;
+		}
+		write_path(f);
+		count_src(&f->pkt);
+		send_on(&R.internal, f->buf, f->n, (struct sockaddr *)&R.topo.brs[tl->br].internal);
+		return;
+	}
+	/* Go: processEgress: ConsDir SegID update (not on peering hops), then IncPath. */
+	if (cons_dir(f) && !(inf->flags & SNET_INFO_PEER))
+		inf->seg_id ^= mac_prefix(h);
+	if (snet_scion_path_inc(&f->path) < 0) {
+		R.drops[D_NO_EGRESS]++;
+		return;
+	}
+	write_path(f);
+	l->out++;
+	count_src(&f->pkt);
+	send_on(&l->sock, f->buf, f->n, NULL);
+}
+
+static void forward(struct fwd *f)
+{
+	snet_info_field *inf = &f->path.inf[f->path.meta.curr_inf];
+	if (f->ingress) {
+		if (trav_ingress(f) != f->ingress) {
+			R.drops[D_BAD_INGRESS]++;
+			return;
+		}
+		/* Go: updateNonConsDirIngressSegID, before the MAC check. */
+		if (!cons_dir(f) && !(inf->flags & SNET_INFO_PEER))
+			inf->seg_id ^= mac_prefix(&f->path.hop[f->path.meta.curr_hf]);
+	}
+	if (!verify_hop(f))
+		return;
+	uint16_t egress = trav_egress(f);
+	if (egress == 0 && snet_scion_path_is_xover(&f->path)) {
+		/* Segment crossover inside this AS: on to the next segment's hop. */
+		snet_scion_path_inc(&f->path);
+		if (!verify_hop(f))
+			return;
+		egress = trav_egress(f);
+	}
+	if (egress != 0) {
+		send_out(f, egress);
+		return;
+	}
+	if (f->pkt.hdr.dst_ia != R.topo.ia) {
+		R.drops[D_NOT_LOCAL]++;
+		return;
+	}
+	write_path(f);
+	deliver(f->buf, f->n, &f->pkt);
+}
+
+static void process(uint8_t *buf, size_t n, uint16_t ingress, const struct sockaddr *from)
+{
+	struct fwd f = { .buf = buf, .n = n, .ingress = ingress, .from = from };
+	if (snet_pkt_parse(buf, n, &f.pkt, NULL) < 0) {
+		R.drops[D_MALFORMED]++;
+		return;
+	}
+	if (f.pkt.hdr.path_type != SNET_PATH_SCION ||
+	    snet_scion_path_parse(f.pkt.hdr.path, f.pkt.hdr.path_len, &f.path) < 0 ||
+	    f.path.num_hops == 0) {
+		R.drops[D_NOT_SCION_PATH]++;
+		return;
+	}
+	f.path_off = (size_t)(f.pkt.hdr.path - buf);
+	f.from_sibling = ingress == 0 && is_sibling(from);
+	/* A sibling already did the ingress work; it sends only what leaves over our links. */
+	if (f.from_sibling) {
+		if (!verify_hop(&f))
+			return;
+		uint16_t egress = trav_egress(&f);
+		if (egress == 0)
+			R.drops[D_NO_EGRESS]++;
+		else
+			send_out(&f, egress);
+		return;
+	}
+	forward(&f);
+}
+
+/* ---- sockets --------------------------------------------------------------------------- */
+
+static void alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+	static char b[9216];
+	*buf = uv_buf_init(b, sizeof(b));
+}
+
+static void on_internal(uv_udp_t *h, ssize_t n, const uv_buf_t *buf, const struct sockaddr *from,
+			unsigned flags)
+{
+	if (n > 0 && from)
+		process((uint8_t *)buf->base, (size_t)n, 0, from);
+}
+
+static void on_link(uv_udp_t *h, ssize_t n, const uv_buf_t *buf, const struct sockaddr *from,
+		    unsigned flags)
+{
+	struct link *l = h->data;
+	if (n <= 0 || !from)
+		return;
+	l->in++;
+	process((uint8_t *)buf->base, (size_t)n, l->ifid, from);
+}
+
+static int open_sockets(void)
+{
+	int e = uv_udp_init(R.loop, &R.internal);
+	if (!e)
+		e = uv_udp_bind(&R.internal, (struct sockaddr *)&R.topo.brs[R.self].internal,
+				UV_UDP_REUSEADDR);
+	if (!e)
+		e = uv_udp_recv_start(&R.internal, alloc_cb, on_internal);
+	for (size_t i = 0; !e && i < R.topo.n_links; i++) {
+		const snet_topo_link *tl = &R.topo.links[i];
+		if ((int)tl->br != R.self)
+			continue;
+		struct link *l = &R.links[R.n_links++];
+		l->ifid = tl->ifid;
+		l->sock.data = l;
+		e = uv_udp_init(R.loop, &l->sock);
+		if (!e)
+			e = uv_udp_bind(&l->sock, (const struct sockaddr *)&tl->local, UV_UDP_REUSEADDR);
+		if (!e)
+			e = uv_udp_connect(&l->sock, (const struct sockaddr *)&tl->remote);
+		if (!e)
+			e = uv_udp_recv_start(&l->sock, alloc_cb, on_link);
+	}
+	return e;
+}
+
+/* ---- configuration --------------------------------------------------------------------- */
+
+static int toml_value(const char *line, const char *key, char *out, size_t cap)
+{
+	size_t kl = strlen(key);
+	while (*line == ' ')
+		line++;
+	if (strncmp(line, key, kl) != 0)
+		return -1;
+	const char *q1 = strchr(line + kl, '"'), *q2 = q1 ? strchr(q1 + 1, '"') : NULL;
+	if (!q1 || !q2)
+		return -1;
+	snprintf(out, cap, "%.*s", (int)(q2 - q1 - 1), q1 + 1);
+	return 0;
+}
+
+static int load_config(const char *toml)
+{
+	char line[1024], path[PATH_MAX + 32], err[256];
+	FILE *f = fopen(toml, "r");
+	if (!f)
+		return fprintf(stderr, "snet-br: %s: cannot open\n", toml), -1;
+	while (fgets(line, sizeof(line), f)) {
+		toml_value(line, "id", R.id, sizeof(R.id));
+		toml_value(line, "config_dir", R.dir, sizeof(R.dir));
+	}
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/topology.json", R.dir);
+	if (snet_topo_file_load(path, &R.topo, err, sizeof(err)))
+		return fprintf(stderr, "snet-br: %s\n", err), -1;
+	R.self = -1;
+	for (size_t i = 0; i < R.topo.n_brs; i++)
+		if (strcmp(R.topo.brs[i].id, R.id) == 0)
+			R.self = (int)i;
+	if (R.self < 0)
+		return fprintf(stderr, "snet-br: id \"%s\" is not in %s\n", R.id, path), -1;
+	snprintf(path, sizeof(path), "%s/keys/master0.key", R.dir);
+	f = fopen(path, "r");
+	size_t n = f ? fread(line, 1, sizeof(line) - 1, f) : 0;
+	if (f)
+		fclose(f);
+	uint8_t master[256];
+	int ml = snet_base64_decode(line, n, master, sizeof(master));
+	if (ml <= 0 || snet_hf_key_derive(master, (size_t)ml, R.key))
+		return fprintf(stderr, "snet-br: %s: not a base64 key\n", path), -1;
+	return 0;
+}
+
+static void on_signal(uv_signal_t *s, int signum)
+{
+	print_counters();
+	if (signum != SIGUSR1)
+		uv_stop(R.loop);
+}
+
+int main(int argc, char **argv)
+{
+	const char *config = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			config = argv[++i];
+		else if (strcmp(argv[i], "--legacy-30041") == 0)
+			R.legacy = true;
+		else
+			config = NULL, i = argc;
+	}
+	if (!config) {
+		fprintf(stderr, "usage: snet-br --config ROUTER.toml [--legacy-30041]\n");
+		return 2;
+	}
+	R.loop = uv_default_loop();
+	if (load_config(config))
+		return 1;
+	int e = open_sockets();
+	if (e) {
+		fprintf(stderr, "snet-br: %s: sockets: %s\n", R.id, uv_strerror(e));
+		return 1;
+	}
+	int sigs[3] = { SIGUSR1, SIGTERM, SIGINT };
+	for (int i = 0; i < 3; i++) {
+		uv_signal_init(R.loop, &R.sig[i]);
+		uv_signal_start(&R.sig[i], on_signal, sigs[i]);
+	}
+	printf("ready %s\n", R.id);
+	fflush(stdout);
+	uv_run(R.loop, UV_RUN_DEFAULT);
+	return 0;
+}

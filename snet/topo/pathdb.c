@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The path database file: {"paths": [{src, dst, raw, next_hop, interfaces, mtu, expiry}]}. */
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "snet/pathdb.h"
+#include "snet/topo_file.h"
+
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int hex_to(const char *s, uint8_t *out, size_t cap, size_t *n)
+{
+	size_t l = strlen(s);
+	if (l % 2 || l / 2 > cap)
+		return -1;
+	for (size_t i = 0; i < l / 2; i++) {
+		int a = hexval(s[2 * i]), b = hexval(s[2 * i + 1]);
+		if (a < 0 || b < 0)
+			return -1;
+		out[i] = (uint8_t)(a << 4 | b);
+	}
+	*n = l / 2;
+	return 0;
+}
+
+static int ia_of(json_t *o, const char *k, uint64_t *ia)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s && snet_ia_parse(s, strlen(s), ia) == 0 ? 0 : -1;
+}
+
+static const char *parse_ifs(json_t *arr, snet_path *p)
+{
+	size_t i;
+	json_t *v;
+	if (!json_is_array(arr) || json_array_size(arr) > SNET_PATH_MAX_IFS)
+		return "interfaces";
+	json_array_foreach(arr, i, v)
+	{
+		json_t *id = json_object_get(v, "id");
+		if (ia_of(v, "ia", &p->ifs[i].ia) || !json_is_integer(id))
+			return "interfaces";
+		p->ifs[i].id = (uint64_t)json_integer_value(id);
+	}
+	p->n_ifs = json_array_size(arr);
+	return NULL;
+}
+
+/* Returns NULL or the key that was wrong. */
+static const char *parse_path(json_t *o, snet_path *p)
+{
+	const char *raw = json_string_value(json_object_get(o, "raw"));
+	const char *nh = json_string_value(json_object_get(o, "next_hop"));
+	json_t *mtu = json_object_get(o, "mtu"), *exp = json_object_get(o, "expiry");
+	memset(p, 0, sizeof(*p));
+	if (ia_of(o, "src", &p->src))
+		return "src";
+	if (ia_of(o, "dst", &p->dst))
+		return "dst";
+	if (!raw || hex_to(raw, p->raw, sizeof(p->raw), &p->len))
+		return "raw";
+	p->type = p->len ? SNET_PATH_SCION : SNET_PATH_EMPTY;
+	if (p->len && snet_path_check(SNET_PATH_SCION, p->raw, p->len) < 0)
+		return "raw";
+	if (nh && snet_addrport_parse(nh, &p->next_hop))
+		return "next_hop";
+	if (!json_is_integer(mtu) || !json_is_integer(exp))
+		return json_is_integer(mtu) ? "expiry" : "mtu";
+	p->mtu = (uint32_t)json_integer_value(mtu);
+	p->expiry = (uint64_t)json_integer_value(exp);
+	return parse_ifs(json_object_get(o, "interfaces"), p);
+}
+
+int snet_pathdb_load(const char *file, snet_pathdb *db, char *err, size_t errlen)
+{
+	json_error_t je;
+	memset(db, 0, sizeof(*db));
+	json_t *root = json_load_file(file, 0, &je);
+	if (!root) {
+		if (err)
+			snprintf(err, errlen, "%s: line %d: %s", file, je.line, je.text);
+		return SNET_E_BAD_JSON;
+	}
+	json_t *arr = json_object_get(root, "paths");
+	int rc = 0;
+	if (!json_is_array(arr)) {
+		if (err)
+			snprintf(err, errlen, "%s: paths: missing or not an array", file);
+		rc = SNET_E_BAD_FIELD;
+		goto out;
+	}
+	db->paths = calloc(json_array_size(arr) + 1, sizeof(*db->paths));
+	if (!db->paths) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v)
+	{
+		const char *bad = json_is_object(v) ? parse_path(v, &db->paths[i]) : "entry";
+		if (bad) {
+			if (err)
+				snprintf(err, errlen, "%s: paths[%zu].%s: missing or malformed", file, i,
+					 bad);
+			snet_pathdb_free(db);
+			rc = SNET_E_BAD_FIELD;
+			goto out;
+		}
+	}
+	db->n = json_array_size(arr);
+out:
+	json_decref(root);
+	return rc;
+}
+
+void snet_pathdb_free(snet_pathdb *db)
+{
+	free(db->paths);
+	db->paths = NULL;
+	db->n = 0;
+}
+
+size_t snet_pathdb_query(const snet_pathdb *db, uint64_t src, uint64_t dst, uint64_t now,
+			 const snet_path **out, size_t max)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < db->n && k < max; i++) {
+		const snet_path *p = &db->paths[i];
+		if (p->src == src && p->dst == dst && p->expiry > now)
+			out[k++] = p;
+	}
+	return k;
+}
+
+void snet_path_apply(const snet_path *p, snet_udp_addr *dst)
+{
+	dst->path_type = p->type;
+	dst->path = p->raw;
+	dst->path_len = p->len;
+	dst->next_hop = p->next_hop;
+}

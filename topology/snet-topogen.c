@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* snet-topogen DESCRIPTION OUTDIR: per AS a Go topology.json and keys/master{0,1}.key, per
+ * router a Go router TOML (BFD off), OUTDIR/plan.txt (namespaces, links, addresses, processes,
+ * checks) and OUTDIR/paths.json (paths for every ordered pair of ASes, MACs valid now). */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "topogen.h"
+
+int main(int argc, char **argv)
+{
+	struct topo *t = calloc(1, sizeof(*t));
+	char out[PATH_MAX];
+	if (argc != 3) {
+		fprintf(stderr, "usage: snet-topogen DESCRIPTION OUTDIR\n");
+		return 2;
+	}
+	if (!t || topo_load(argv[1], t))
+		return 1;
+	t->now = (uint32_t)time(NULL);
+	if (!realpath(argv[2], out))
+		snprintf(out, sizeof(out), "%s", argv[2]);
+	if (topo_write(t, out)) {
+		fprintf(stderr, "snet-topogen: writing %s failed\n", out);
+		return 1;
+	}
+	json_decref(t->desc);
+	free(t);
+	return 0;
+}
