@@ -160,7 +160,7 @@ struct snet_send_s {
 	snet_send_t *next;
 	snet_scion_hdr h;    /* h.path points into hdr */
 	uint8_t hdr[SNET_MAX_HDR_LEN + SNET_UDP_HDR_LEN];
-	uint16_t hdr_len, src_off;
+	uint16_t hdr_len, src_off, l4_off;
 	uint8_t l4;
 	uv_buf_t bufs[4];
 	unsigned nbufs;
@@ -216,6 +216,13 @@ SNET_EXTERN void snet_conn_set_scmp_cb(snet_conn_t *conn, snet_scmp_cb cb);
  * SNET_E_TOO_MANY_BUFS, SNET_E_MSG_TOO_LONG, UV_EAFNOSUPPORT, or the resolver's -errno. */
 SNET_EXTERN int snet_conn_send(snet_send_t *req, snet_conn_t *conn, const uv_buf_t bufs[],
 			       unsigned nbufs, const snet_udp_addr *dst, snet_send_cb cb);
+
+/* The same for an SCMP message (Go: a snet.Packet with an SCMP payload, as `scion ping` sends):
+ * the header and info block from scmp (checksum computed), the data from bufs. Echo replies
+ * come back to the conn's port when the identifier is that port. */
+SNET_EXTERN int snet_conn_send_scmp(snet_send_t *req, snet_conn_t *conn, const snet_scmp *scmp,
+				    const uv_buf_t bufs[], unsigned nbufs, const snet_udp_addr *dst,
+				    snet_send_cb cb);
 
 /* Closes the conn; pending sends end with UV_ECANCELED, then cb runs (from the loop). */
 SNET_EXTERN void snet_conn_close(snet_conn_t *conn, snet_close_cb cb);

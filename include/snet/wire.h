@@ -309,6 +309,11 @@ static inline bool snet_scmp_is_error(uint8_t type)
 }
 SNET_EXTERN const char *snet_scmp_type_name(uint8_t type);
 
+/* Write just the L4 header (UDP: 8 bytes; SCMP: 4 + info block), as given. Return the length or
+ * SNET_E_NOBUF. For senders that keep headers and payload apart. */
+SNET_EXTERN int snet_udp_hdr_emit(const snet_udp *u, uint8_t *buf, size_t cap);
+SNET_EXTERN int snet_scmp_hdr_emit(const snet_scmp *s, uint8_t *buf, size_t cap);
+
 /* ---- Whole packet ------------------------------------------------------------------------ */
 
 typedef struct snet_pkt {

@@ -180,6 +180,8 @@ int snet_conn_recv_stop(snet_conn_t *conn)
 void snet_conn_set_scmp_cb(snet_conn_t *conn, snet_scmp_cb cb)
 {
 	conn->scmp_cb = cb;
+	if (conn->sock)
+		snet__usock_update_poll(conn->sock);
 }
 
 static void on_conn_closed(uv_handle_t *h)
@@ -218,6 +220,7 @@ void snet_conn_close(snet_conn_t *conn, snet_close_cb cb)
 		return;
 	conn->close_cb = cb;
 	conn->recv_cb = NULL;
+	conn->scmp_cb = NULL;
 	if (conn->sock)
 		detach(conn);
 	conn->state = CONN_CLOSING;

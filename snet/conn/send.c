@@ -75,26 +75,53 @@ static size_t payload_len(const snet_send_t *req)
 	return n;
 }
 
-static void udp_checksum(snet_send_t *req)
+/* The UDP or SCMP checksum over the L4 header in hdr and the payload in bufs. */
+static void l4_checksum(snet_send_t *req)
 {
-	uint8_t *udp = req->hdr + req->hdr_len - SNET_UDP_HDR_LEN;
-	struct iovec iov[5] = { { udp, SNET_UDP_HDR_LEN } };
+	uint8_t *l4 = req->hdr + req->l4_off;
+	size_t csum_off = req->l4 == SNET_PROTO_UDP ? 6 : 2;
+	struct iovec iov[5] = { { l4, (size_t)(req->hdr_len - req->l4_off) } };
 	for (unsigned i = 0; i < req->nbufs; i++)
 		iov[i + 1] = (struct iovec){ req->bufs[i].base, req->bufs[i].len };
-	udp[6] = udp[7] = 0;
-	uint16_t cs = snet_l4_checksum_v(&req->h, SNET_PROTO_UDP, iov, req->nbufs + 1);
-	udp[6] = (uint8_t)(cs >> 8);
-	udp[7] = (uint8_t)cs;
+	l4[csum_off] = l4[csum_off + 1] = 0;
+	uint16_t cs = snet_l4_checksum_v(&req->h, req->l4, iov, req->nbufs + 1);
+	l4[csum_off] = (uint8_t)(cs >> 8);
+	l4[csum_off + 1] = (uint8_t)cs;
 }
 
-static int stamp(snet_send_t *req, const snet_udp_addr *dst, int src_family)
+/* Emits req->h and the L4 header (udp or scmp, by req->l4) into req->hdr. */
+static int emit_headers(snet_send_t *req, const snet_udp *udp, const snet_scmp *scmp)
+{
+	snet_scion_hdr *h = &req->h;
+	size_t l4hdr = req->l4 == SNET_PROTO_UDP ? SNET_UDP_HDR_LEN
+						 : SNET_SCMP_HDR_LEN + snet_scmp_info_len(scmp->type);
+	size_t l4len = l4hdr + payload_len(req);
+	if (l4len > 0xffff)
+		return SNET_E_MSG_TOO_LONG;
+	h->next_hdr = req->l4;
+	h->payload_len = (uint16_t)l4len;
+	int n = snet_scion_hdr_emit(h, req->hdr, SNET_MAX_HDR_LEN);
+	if (n < 0)
+		return n;
+	h->path = req->hdr + (n - (int)h->path_len);
+	req->src_off = (uint16_t)(SNET_CMN_HDR_LEN + 16 + snet_addr_type_len(h->dst_type));
+	req->l4_off = (uint16_t)n;
+	int m = req->l4 == SNET_PROTO_UDP
+			? snet_udp_hdr_emit(udp, req->hdr + n, sizeof(req->hdr) - (size_t)n)
+			: snet_scmp_hdr_emit(scmp, req->hdr + n, sizeof(req->hdr) - (size_t)n);
+	if (m < 0)
+		return m;
+	req->hdr_len = (uint16_t)(n + m);
+	l4_checksum(req);
+	return 0;
+}
+
+static int stamp(snet_send_t *req, const snet_udp_addr *dst, int src_family, const snet_scmp *scmp)
 {
 	const snet_conn_t *c = req->conn;
 	snet_scion_hdr *h = &req->h;
-	size_t plen = payload_len(req);
 	memset(h, 0, sizeof(*h));
 	h->flow_id = 1; /* Go: snet.Packet.Serialize */
-	h->next_hdr = SNET_PROTO_UDP;
 	h->path_type = dst->path_type;
 	h->dst_ia = dst->ia;
 	h->src_ia = c->net->topo.local_ia;
@@ -102,27 +129,11 @@ static int stamp(snet_send_t *req, const snet_udp_addr *dst, int src_family)
 	src_to_hdr(req, src_family);
 	h->path = dst->path;
 	h->path_len = dst->path_len;
-	if (plen + SNET_UDP_HDR_LEN > 0xffff)
-		return SNET_E_MSG_TOO_LONG;
-	h->payload_len = (uint16_t)(plen + SNET_UDP_HDR_LEN);
-	int n = snet_scion_hdr_emit(h, req->hdr, SNET_MAX_HDR_LEN);
-	if (n < 0)
-		return n;
-	h->path = req->hdr + (n - (int)h->path_len);
-	req->src_off = (uint16_t)(SNET_CMN_HDR_LEN + 16 + snet_addr_type_len(h->dst_type));
-	uint8_t *udp = req->hdr + n;
 	/* Go: the destination port of an SVC packet is 0 (pkg/snet/writer.go). */
 	uint16_t dport = dst->host.type == SNET_HOST_SVC ? 0 : dst->port;
-	snet_udp u = { c->sock->port, dport, (uint16_t)(plen + SNET_UDP_HDR_LEN), 0 };
-	udp[0] = (uint8_t)(u.src_port >> 8);
-	udp[1] = (uint8_t)u.src_port;
-	udp[2] = (uint8_t)(u.dst_port >> 8);
-	udp[3] = (uint8_t)u.dst_port;
-	udp[4] = (uint8_t)(u.length >> 8);
-	udp[5] = (uint8_t)u.length;
-	req->hdr_len = (uint16_t)(n + SNET_UDP_HDR_LEN);
-	udp_checksum(req);
-	return 0;
+	size_t ulen = SNET_UDP_HDR_LEN + payload_len(req);
+	snet_udp u = { c->sock->port, dport, ulen > 0xffff ? 0 : (uint16_t)ulen, 0 };
+	return emit_headers(req, &u, scmp);
 }
 
 /* A new source of the same family: the host bytes and the checksum change, nothing else. */
@@ -131,17 +142,7 @@ static void restamp(snet_send_t *req)
 	int fam = req->h.src_type == SNET_ADDR_IP4 ? AF_INET : AF_INET6;
 	src_to_hdr(req, fam);
 	memcpy(req->hdr + req->src_off, req->h.src_host, snet_addr_type_len(req->h.src_type));
-	if (req->l4 == SNET_PROTO_UDP) {
-		udp_checksum(req);
-	} else {
-		/* SCMP replies carry the whole SCMP message in bufs[0]. */
-		uint8_t *scmp = (uint8_t *)req->bufs[0].base;
-		struct iovec iov = { scmp, req->bufs[0].len };
-		scmp[2] = scmp[3] = 0;
-		uint16_t cs = snet_l4_checksum_v(&req->h, SNET_PROTO_SCMP, &iov, 1);
-		scmp[2] = (uint8_t)(cs >> 8);
-		scmp[3] = (uint8_t)cs;
-	}
+	l4_checksum(req);
 }
 
 /* ---- queue ----------------------------------------------------------------------------------- */
@@ -188,8 +189,8 @@ static int reachable_family(const snet__usock *s, struct sockaddr_storage *nh)
 	return fam;
 }
 
-int snet_conn_send(snet_send_t *req, snet_conn_t *c, const uv_buf_t bufs[], unsigned nbufs,
-		   const snet_udp_addr *dst, snet_send_cb cb)
+static int submit(snet_send_t *req, snet_conn_t *c, const uv_buf_t bufs[], unsigned nbufs,
+		  const snet_udp_addr *dst, const snet_scmp *scmp, snet_send_cb cb)
 {
 	if (!dst && c->has_remote)
 		dst = &c->remote;
@@ -198,7 +199,7 @@ int snet_conn_send(snet_send_t *req, snet_conn_t *c, const uv_buf_t bufs[], unsi
 		return err;
 	req->conn = c;
 	req->cb = cb;
-	req->l4 = SNET_PROTO_UDP;
+	req->l4 = scmp ? SNET_PROTO_SCMP : SNET_PROTO_UDP;
 	req->retried = 0;
 	req->nbufs = nbufs;
 	memcpy(req->bufs, bufs, nbufs * sizeof(*bufs));
@@ -209,10 +210,23 @@ int snet_conn_send(snet_send_t *req, snet_conn_t *c, const uv_buf_t bufs[], unsi
 		return fam;
 	if ((err = choose_source(req, dst, fam)) < 0)
 		return err;
-	if ((err = stamp(req, dst, fam)) < 0)
+	if ((err = stamp(req, dst, fam, scmp)) < 0)
 		return err;
 	enqueue(c->sock, req);
 	return 0;
+}
+
+int snet_conn_send(snet_send_t *req, snet_conn_t *c, const uv_buf_t bufs[], unsigned nbufs,
+		   const snet_udp_addr *dst, snet_send_cb cb)
+{
+	return submit(req, c, bufs, nbufs, dst, NULL, cb);
+}
+
+int snet_conn_send_scmp(snet_send_t *req, snet_conn_t *c, const snet_scmp *scmp,
+			const uv_buf_t bufs[], unsigned nbufs, const snet_udp_addr *dst,
+			snet_send_cb cb)
+{
+	return submit(req, c, bufs, nbufs, dst, scmp, cb);
 }
 
 /* ---- answering SCMP echo and traceroute (Go's shim dispatcher) ---------------------------- */
@@ -235,30 +249,20 @@ static snet_send_t *echo_slot(snet__usock *s)
 }
 
 /* The reply goes back to the router that delivered the request, from the address it reached
- * (Go: dispatcher/dispatcher.go). The SCMP message sits in the pool slot, the SCION header in
- * the request. */
+ * (Go: dispatcher/dispatcher.go). Its data sits in the pool slot, the headers in the request. */
 int snet__answer_echo(snet__usock *s, snet_conn_t *c, const struct arrival *a)
 {
-	static uint8_t full[SNET_MAX_HDR_LEN + SNET_MAX_SCMP_PKT_LEN];
 	snet_pkt rep;
 	int n = snet_pkt_reply(&a->pkt, &rep, s->path_rev, sizeof(s->path_rev));
 	if (n < 0)
 		return n;
-	int total = snet_pkt_emit(&rep, SNET_EMIT_FIX, full, sizeof(full));
-	if (total < 0)
-		return total;
-	size_t hl = snet_scion_hdr_len(&rep.hdr), l4len = (size_t)total - hl;
-	snet_send_t *req = l4len <= SNET_MAX_SCMP_PKT_LEN ? echo_slot(s) : NULL;
+	snet_send_t *req = rep.payload_len <= SNET_MAX_SCMP_PKT_LEN ? echo_slot(s) : NULL;
 	if (!req)
 		return -1;
 	uint8_t *m = s->echo_payload[req - s->echo];
-	memcpy(req->hdr, full, hl);
-	memcpy(m, full + hl, l4len);
+	memcpy(m, rep.payload, rep.payload_len);
 	req->h = rep.hdr;
-	req->h.path = req->hdr + (hl - rep.hdr.path_len);
-	req->hdr_len = (uint16_t)hl;
-	req->src_off = (uint16_t)(SNET_CMN_HDR_LEN + 16 + snet_addr_type_len(rep.hdr.dst_type));
-	req->bufs[0] = uv_buf_init((char *)m, (unsigned)l4len);
+	req->bufs[0] = uv_buf_init((char *)m, (unsigned)rep.payload_len);
 	req->nbufs = 1;
 	req->l4 = SNET_PROTO_SCMP;
 	req->conn = c;
@@ -269,7 +273,7 @@ int snet__answer_echo(snet__usock *s, snet_conn_t *c, const struct arrival *a)
 	memset(req->src, 0, 16);
 	memcpy(req->src, a->dst_ip, 16);
 	req->nh = a->sender.next_hop;
-	if (reachable_family(s, &req->nh) < 0) {
+	if (reachable_family(s, &req->nh) < 0 || emit_headers(req, NULL, &rep.scmp) < 0) {
 		s->echo_busy[req - s->echo] = 0;
 		return -1;
 	}

@@ -161,3 +161,18 @@ size_t snet__scmp_emit(const snet_scmp *s, uint8_t *b)
 	scmp_info_emit(s, b + SNET_SCMP_HDR_LEN);
 	return SNET_SCMP_HDR_LEN + snet_scmp_info_len(s->type);
 }
+
+int snet_udp_hdr_emit(const snet_udp *u, uint8_t *buf, size_t cap)
+{
+	if (cap < SNET_UDP_HDR_LEN)
+		return SNET_E_NOBUF;
+	snet__udp_emit(u, buf);
+	return SNET_UDP_HDR_LEN;
+}
+
+int snet_scmp_hdr_emit(const snet_scmp *s, uint8_t *buf, size_t cap)
+{
+	if (cap < SNET_SCMP_HDR_LEN + snet_scmp_info_len(s->type))
+		return SNET_E_NOBUF;
+	return (int)snet__scmp_emit(s, buf);
+}

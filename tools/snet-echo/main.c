@@ -8,7 +8,8 @@
  *                    [--mark N] [--count N] [--interval-ms MS] [--timeout-ms MS]
  *                    [--expect SCION-ADDR] [--min-replies N]
  *   Either --ia IA [--ports A-B] or --topology topology.json; --paths FILE picks the first
- *   unexpired path to the remote (and its next hop) from an snet-topogen path database.
+ *   unexpired path to the remote (and its next hop) from an snet-topogen path database;
+ *   --corrupt-mac flips a bit of its first MAC (the router must answer with SCMP 4/51).
  *
  * The server prints one line per datagram and echoes it; the client prints one line per reply
  * and a summary, and exits 1 if replies are missing or come from another address than
@@ -317,7 +318,7 @@ static void parse_remote(const char *s, snet_udp_addr *a)
 
 enum { OPT_IA = 256, OPT_PORTS, OPT_BIND, OPT_PREFIX, OPT_DEVICE, OPT_ANSWER, OPT_COUNT, OPT_REMOTE, OPT_NH,
        OPT_PATH, OPT_PTYPE, OPT_LOCAL, OPT_MARK, OPT_INTERVAL, OPT_TIMEOUT, OPT_EXPECT, OPT_MIN, OPT_VERBOSE,
-       OPT_NONL, OPT_TOPO, OPT_PATHS };
+       OPT_NONL, OPT_TOPO, OPT_PATHS, OPT_CORRUPT };
 
 static const struct option longs[] = {
 	{ "ia", 1, 0, OPT_IA },           { "ports", 1, 0, OPT_PORTS },
@@ -330,7 +331,8 @@ static const struct option longs[] = {
 	{ "timeout-ms", 1, 0, OPT_TIMEOUT }, { "expect", 1, 0, OPT_EXPECT },
 	{ "min-replies", 1, 0, OPT_MIN }, { "verbose", 0, 0, OPT_VERBOSE },
 	{ "no-netlink", 0, 0, OPT_NONL }, { "topology", 1, 0, OPT_TOPO },
-	{ "paths", 1, 0, OPT_PATHS },     { 0, 0, 0, 0 },
+	{ "paths", 1, 0, OPT_PATHS },     { "corrupt-mac", 0, 0, OPT_CORRUPT },
+	{ 0, 0, 0, 0 },
 };
 
 #define USAGE "snet-echo server|client --ia IA [options] (see the header of tools/snet-echo/main.c)"
@@ -339,7 +341,7 @@ struct args {
 	const char *ia, *ports, *local, *topo, *paths, *binds[MAX_CONNS];
 	bool prefix[MAX_CONNS];
 	int nbinds, path_type;
-	bool no_netlink;
+	bool no_netlink, corrupt_mac;
 };
 
 static long num(const char *s)
@@ -392,6 +394,7 @@ static void parse_opt(int o, const char *v, struct args *a)
 	case OPT_NONL: a->no_netlink = true; break;
 	case OPT_TOPO: a->topo = v; break;
 	case OPT_PATHS: a->paths = v; break;
+	case OPT_CORRUPT: a->corrupt_mac = true; break;
 	default: cli_usage(USAGE);
 	}
 }
@@ -437,6 +440,14 @@ static void choose_path(const struct args *a)
 		exit(1);
 	}
 	snet_path_apply(p, &app.remote);
+	if (a->corrupt_mac && p->len > SNET_META_LEN) {
+		/* A test of the routers: flip a bit of the first hop's MAC. */
+		snet_scion_raw r;
+		memcpy(app.path, p->raw, p->len);
+		snet_scion_raw_parse(app.path, p->len, &r);
+		app.path[SNET_META_LEN + r.num_inf * SNET_INFO_LEN + 6] ^= 1;
+		app.remote.path = app.path;
+	}
 }
 
 static void setup_network(const struct args *a)

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* snet-ping: SCMP echo over a path from a path database, printed like Go's `scion ping`.
+ *
+ *   snet-ping --topology topology.json --paths paths.json [--count N] [--interval-ms MS]
+ *             [--timeout-ms MS] [--local IP] IA,HOST
+ *
+ * The identifier is the local port, as `scion ping` does, so that routers deliver the replies
+ * to it. Exit 0 when every request was answered. */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+#define MAX_SEQ 10000
+
+static struct ping {
+	uv_loop_t *loop;
+	snet_topology topo;
+	snet_network_t net;
+	snet_conn_t conn;
+	snet_pathdb db;
+	snet_udp_addr dst;
+	const snet_path *path;
+	uv_timer_t tick, deadline;
+	snet_send_t req[64];
+	long count, sent, received, interval_ms, timeout_ms;
+	uint64_t sent_at[MAX_SEQ], start;
+	double rtt[MAX_SEQ];
+	uint16_t ident;
+	int done;
+} P = { .count = 3, .interval_ms = 1000, .timeout_ms = 1000 };
+
+static void on_sent(snet_send_t *r, int status)
+{
+	if (status < 0)
+		fprintf(stderr, "snet-ping: send: %s\n", snet_strerror(status));
+}
+
+static void closed(snet_conn_t *c)
+{
+	snet_network_close(&P.net, NULL);
+}
+
+static void finish(void)
+{
+	char t[SNET_ADDR_STRLEN];
+	if (P.done++)
+		return;
+	snet_host_format(&P.dst.host, t, sizeof(t));
+	char ia[SNET_IA_STRLEN];
+	snet_ia_format(P.dst.ia, ia, sizeof(ia));
+	double sum = 0, min = 1e18, max = 0, sq = 0;
+	for (long i = 0; i < P.received; i++) {
+		sum += P.rtt[i];
+		sq += P.rtt[i] * P.rtt[i];
+		min = P.rtt[i] < min ? P.rtt[i] : min;
+		max = P.rtt[i] > max ? P.rtt[i] : max;
+	}
+	long loss = P.sent ? (P.sent - P.received) * 100 / P.sent : 0;
+	printf("\n--- %s,%s statistics ---\n", ia, t);
+	printf("%ld packets transmitted, %ld received, %ld%% packet loss, time %.0fms\n", P.sent,
+	       P.received, loss, (double)(uv_hrtime() - P.start) / 1e6);
+	if (P.received) {
+		double avg = sum / (double)P.received;
+		printf("rtt min/avg/max/mdev = %.3f/%.3f/%.3f/%.3f ms\n", min, avg, max,
+		       sqrt(fabs(sq / (double)P.received - avg * avg)));
+	}
+	fflush(stdout);
+	uv_close((uv_handle_t *)&P.tick, NULL);
+	uv_close((uv_handle_t *)&P.deadline, NULL);
+	snet_conn_close(&P.conn, closed);
+}
+
+static void send_echo(uv_timer_t *t)
+{
+	if (P.sent >= P.count || P.sent >= MAX_SEQ) {
+		uv_timer_stop(&P.tick);
+		uv_timer_start(&P.deadline, (uv_timer_cb)finish, (uint64_t)P.timeout_ms, 0);
+		return;
+	}
+	snet_scmp m = { .type = SNET_SCMP_ECHO_REQUEST, .identifier = P.ident,
+			.seq = (uint16_t)P.sent };
+	P.sent_at[P.sent] = uv_hrtime();
+	int e = snet_conn_send_scmp(&P.req[P.sent % 64], &P.conn, &m, NULL, 0, &P.dst, on_sent);
+	if (e)
+		fprintf(stderr, "snet-ping: %s\n", snet_strerror(e));
+	P.sent++;
+}
+
+static void on_scmp(snet_conn_t *c, const snet_scmp_msg *m)
+{
+	char from[SNET_ADDR_STRLEN], ia[SNET_IA_STRLEN];
+	if (m->scmp->type != SNET_SCMP_ECHO_REPLY) {
+		printf("scmp type=%u code=%u (%s)\n", m->scmp->type, m->scmp->code,
+		       snet_scmp_type_name(m->scmp->type));
+		return;
+	}
+	long seq = m->scmp->seq;
+	if (m->scmp->identifier != P.ident || seq >= P.sent)
+		return;
+	double rtt = (double)(uv_hrtime() - P.sent_at[seq]) / 1e6;
+	P.rtt[P.received++] = rtt;
+	snet_host_format(&m->from->host, from, sizeof(from));
+	snet_ia_format(m->from->ia, ia, sizeof(ia));
+	printf("%zu bytes from %s,%s: scmp_seq=%ld time=%.3fms\n", m->len + 8, ia, from, seq, rtt);
+	fflush(stdout);
+	if (P.received >= P.count)
+		finish();
+}
+
+static void print_path(void)
+{
+	char ia[SNET_IA_STRLEN], nh[64];
+	printf("Using path:\n  Hops: [");
+	for (size_t i = 0; i < P.path->n_ifs; i += 2) {
+		snet_ia_format(P.path->ifs[i].ia, ia, sizeof(ia));
+		printf("%s %llu>", ia, (unsigned long long)P.path->ifs[i].id);
+		if (i + 1 < P.path->n_ifs)
+			printf("%llu ", (unsigned long long)P.path->ifs[i + 1].id);
+	}
+	snet_ia_format(P.path->dst, ia, sizeof(ia));
+	printf("%s] MTU: %u NextHop: %s\n\n", ia, P.path->mtu,
+	       cli_sockaddr_str(&P.path->next_hop, nh, sizeof(nh)));
+}
+
+static void setup(const char *topo, const char *paths, const char *local)
+{
+	char err[256];
+	snet_topo_file *f = malloc(sizeof(*f));
+	if (!f || snet_topo_file_load(topo, f, err, sizeof(err)) || snet_topo_file_topology(f, &P.topo))
+		fprintf(stderr, "snet-ping: %s\n", err), exit(1);
+	free(f);
+	if (snet_pathdb_load(paths, &P.db, err, sizeof(err)))
+		fprintf(stderr, "snet-ping: %s\n", err), exit(1);
+	if (P.dst.ia != P.topo.local_ia) {
+		if (snet_pathdb_query(&P.db, P.topo.local_ia, P.dst.ia, (uint64_t)time(NULL), &P.path,
+				      1) != 1)
+			fprintf(stderr, "snet-ping: no path\n"), exit(1);
+		snet_path_apply(P.path, &P.dst);
+		print_path();
+	}
+	struct sockaddr_storage ss;
+	const char *spec = local ? local
+				 : (P.dst.next_hop.ss_family == AF_INET6 ||
+				    (!P.path && P.dst.host.type == SNET_HOST_IP6))
+					   ? "[::]:0"
+					   : "0.0.0.0:0";
+	if (cli_parse_sockaddr(spec, &ss) < 0)
+		cli_usage("snet-ping: bad --local");
+	P.loop = uv_default_loop();
+	snet_network_init(P.loop, &P.net, &P.topo, NULL);
+	snet_conn_init(&P.net, &P.conn);
+	int e = snet_conn_bind(&P.conn, (struct sockaddr *)&ss, 0);
+	if (e)
+		fprintf(stderr, "snet-ping: bind: %s\n", snet_strerror(e)), exit(1);
+	snet_udp_addr me;
+	snet_conn_local(&P.conn, &me);
+	P.ident = me.port;
+	snet_conn_set_scmp_cb(&P.conn, on_scmp);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "topology", 1, 0, 't' },    { "paths", 1, 0, 'p' },   { "count", 1, 0, 'c' },
+		{ "interval-ms", 1, 0, 'i' }, { "timeout-ms", 1, 0, 'w' }, { "local", 1, 0, 'l' },
+		{ 0, 0, 0, 0 },
+	};
+	const char *topo = NULL, *paths = NULL, *local = NULL;
+	int o;
+	while ((o = getopt_long(argc, argv, "c:", longs, NULL)) != -1) {
+		switch (o) {
+		case 't': topo = optarg; break;
+		case 'p': paths = optarg; break;
+		case 'c': P.count = atol(optarg); break;
+		case 'i': P.interval_ms = atol(optarg); break;
+		case 'w': P.timeout_ms = atol(optarg); break;
+		case 'l': local = optarg; break;
+		default: cli_usage("snet-ping --topology FILE --paths FILE [--count N] IA,HOST");
+		}
+	}
+	if (!topo || !paths || optind + 1 != argc || P.count <= 0 ||
+	    snet_udp_addr_parse(argv[optind], strlen(argv[optind]), &P.dst) ||
+	    P.dst.host.type == SNET_HOST_NONE)
+		cli_usage("snet-ping --topology FILE --paths FILE [--count N] IA,HOST");
+	setup(topo, paths, local);
+	char t[SNET_ADDR_STRLEN];
+	snet_udp_addr_format(&P.dst, t, sizeof(t));
+	printf("PING %s pld=0B\n", argv[optind]);
+	uv_timer_init(P.loop, &P.tick);
+	uv_timer_init(P.loop, &P.deadline);
+	P.start = uv_hrtime();
+	uv_timer_start(&P.tick, send_echo, 0, (uint64_t)P.interval_ms);
+	uv_run(P.loop, UV_RUN_DEFAULT);
+	snet_pathdb_free(&P.db);
+	return P.received == P.count ? 0 : 1;
+}
