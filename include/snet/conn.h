@@ -118,6 +118,17 @@ typedef struct snet_scmp_msg {
 } snet_scmp_msg;
 typedef void (*snet_scmp_cb)(snet_conn_t *conn, const snet_scmp_msg *msg);
 typedef void (*snet_close_cb)(snet_conn_t *conn);
+
+/* A packet that is for this host but not for this conn's port (another UDP port, an SCMP
+ * message other than an echo/traceroute request, another L4): what a dispatcher relays. */
+typedef struct snet_raw_msg {
+	const uint8_t *data;  /* the whole SCION packet as received */
+	size_t len;
+	const snet_pkt *pkt;
+	const snet_host *dst; /* the address it arrived at (equal to the SCION destination) */
+	const struct sockaddr_storage *from; /* underlay source */
+} snet_raw_msg;
+typedef void (*snet_raw_cb)(snet_conn_t *conn, const snet_raw_msg *msg);
 typedef void (*snet_send_cb)(snet_send_t *req, int status);
 
 /* Conn flags (snet_conn_set_flags). */
@@ -145,6 +156,7 @@ struct snet_conn_s {
 	int has_remote;
 	snet_recv_cb recv_cb;
 	snet_scmp_cb scmp_cb;
+	snet_raw_cb raw_cb;
 	snet_close_cb close_cb;
 	snet_send_t *cancelled;
 	uv_check_t closer;
@@ -179,6 +191,10 @@ SNET_EXTERN int snet_conn_set_device(snet_conn_t *conn, const char *ifname);
 /* Before bind: SO_MARK, also passed to the route lookups. 0, UV_EALREADY. */
 SNET_EXTERN int snet_conn_set_mark(snet_conn_t *conn, uint32_t mark);
 SNET_EXTERN void snet_conn_set_flags(snet_conn_t *conn, unsigned flags);
+
+/* Packets for this host that are not for this conn go to cb instead of being dropped (the
+ * dispatcher's relay). NULL (default) drops them, counted. */
+SNET_EXTERN void snet_conn_set_raw_cb(snet_conn_t *conn, snet_raw_cb cb);
 
 /* Go: SCIONNetwork.Listen / OpenRaw. addr is an AF_INET or AF_INET6 sockaddr, its IP concrete or
  * a wildcard; port 0 picks the highest free port of the dispatched range, never below 1024. An
@@ -223,6 +239,11 @@ SNET_EXTERN int snet_conn_send(snet_send_t *req, snet_conn_t *conn, const uv_buf
 SNET_EXTERN int snet_conn_send_scmp(snet_send_t *req, snet_conn_t *conn, const snet_scmp *scmp,
 				    const uv_buf_t bufs[], unsigned nbufs, const snet_udp_addr *dst,
 				    snet_send_cb cb);
+
+/* Sends bufs as one datagram to the underlay address to, unchanged (a relay), from the conn's
+ * socket; the kernel picks the source. Same completion rules as snet_conn_send. */
+SNET_EXTERN int snet_conn_send_raw(snet_send_t *req, snet_conn_t *conn, const uv_buf_t bufs[],
+				   unsigned nbufs, const struct sockaddr *to, snet_send_cb cb);
 
 /* Closes the conn; pending sends end with UV_ECANCELED, then cb runs (from the loop). */
 SNET_EXTERN void snet_conn_close(snet_conn_t *conn, snet_close_cb cb);

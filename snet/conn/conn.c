@@ -184,6 +184,13 @@ void snet_conn_set_scmp_cb(snet_conn_t *conn, snet_scmp_cb cb)
 		snet__usock_update_poll(conn->sock);
 }
 
+void snet_conn_set_raw_cb(snet_conn_t *conn, snet_raw_cb cb)
+{
+	conn->raw_cb = cb;
+	if (conn->sock)
+		snet__usock_update_poll(conn->sock);
+}
+
 static void on_conn_closed(uv_handle_t *h)
 {
 	snet_conn_t *conn = h->data;
@@ -221,6 +228,7 @@ void snet_conn_close(snet_conn_t *conn, snet_close_cb cb)
 	conn->close_cb = cb;
 	conn->recv_cb = NULL;
 	conn->scmp_cb = NULL;
+	conn->raw_cb = NULL;
 	if (conn->sock)
 		detach(conn);
 	conn->state = CONN_CLOSING;

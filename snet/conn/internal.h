@@ -15,7 +15,7 @@
 #define ECHO_POOL 8
 
 enum { CONN_INIT, CONN_BOUND, CONN_CLOSING };
-enum { SRC_BOUND, SRC_STICKY, SRC_RESOLVED };
+enum { SRC_BOUND, SRC_STICKY, SRC_RESOLVED, SRC_KERNEL };
 
 /* Per received datagram: the buffer and the decoded view handed to the callback. */
 struct rslot {
@@ -54,6 +54,8 @@ struct snet__usock {
 /* The arrival of one datagram, as the checks, the callback and the echo answer need it. */
 struct arrival {
 	snet_pkt pkt;
+	const uint8_t *buf;
+	size_t len;
 	int dst_family;
 	uint8_t dst_ip[16];
 	const struct sockaddr_storage *from;

@@ -65,6 +65,19 @@ static int fill_sender(snet__usock *s, struct arrival *a)
 	return 0;
 }
 
+/* Not for this conn, but for this host: the relay, if there is one. */
+static void deliver_raw(snet_conn_t *c, const struct arrival *a)
+{
+	if (!c->raw_cb) {
+		c->stats.drop_other++;
+		return;
+	}
+	snet_host dst;
+	snet__host_set_ip(&dst, a->dst_family, a->dst_ip);
+	snet_raw_msg m = { a->buf, a->len, &a->pkt, &dst, a->from };
+	c->raw_cb(c, &m);
+}
+
 static void deliver_scmp(snet__usock *s, snet_conn_t *c, struct arrival *a)
 {
 	const snet_scmp *m = &a->pkt.scmp;
@@ -72,6 +85,10 @@ static void deliver_scmp(snet__usock *s, snet_conn_t *c, struct arrival *a)
 	if (m->type == SNET_SCMP_ECHO_REQUEST || m->type == SNET_SCMP_TRACEROUTE_REQUEST) {
 		if (!(c->flags & SNET_CONN_ANSWER_ECHO) || snet__answer_echo(s, c, a) < 0)
 			c->stats.drop_other++;
+		return;
+	}
+	if (c->raw_cb) {
+		deliver_raw(c, a);
 		return;
 	}
 	if (!c->scmp_cb) {
@@ -98,11 +115,14 @@ static void deliver(snet__usock *s, snet_conn_t *c, struct arrival *a)
 		return;
 	}
 	if (a->pkt.l4 != SNET_PROTO_UDP) {
-		c->stats.drop_other++;
+		deliver_raw(c, a);
 		return;
 	}
 	if (a->pkt.udp.dst_port != s->port) {
-		c->stats.drop_not_ours++;
+		if (c->raw_cb)
+			deliver_raw(c, a);
+		else
+			c->stats.drop_not_ours++;
 		return;
 	}
 	c->stats.rx_packets++;
@@ -115,6 +135,8 @@ static void process(snet__usock *s, unsigned i, unsigned len)
 	struct rslot *slot = &s->slots[i];
 	struct arrival a;
 	a.from = &slot->from;
+	a.buf = slot->buf;
+	a.len = len;
 	if (snet__pktinfo_dst(&s->rmsg[i].msg_hdr, &a.dst_family, a.dst_ip) < 0 ||
 	    (s->rmsg[i].msg_hdr.msg_flags & MSG_TRUNC)) {
 		s->stats.drop_other++;
@@ -131,7 +153,7 @@ static void process(snet__usock *s, unsigned i, unsigned len)
 			s->stats.drop_not_ours++;
 		return;
 	}
-	if (!c->recv_cb && a.pkt.l4 == SNET_PROTO_UDP)
+	if (!c->recv_cb && !c->raw_cb && a.pkt.l4 == SNET_PROTO_UDP)
 		return; /* receiving stopped on this conn; the datagram is not for anyone else */
 	if (fill_sender(s, &a) < 0) {
 		c->stats.drop_other++;

@@ -229,6 +229,32 @@ int snet_conn_send_scmp(snet_send_t *req, snet_conn_t *c, const snet_scmp *scmp,
 	return submit(req, c, bufs, nbufs, dst, scmp, cb);
 }
 
+int snet_conn_send_raw(snet_send_t *req, snet_conn_t *c, const uv_buf_t bufs[], unsigned nbufs,
+		       const struct sockaddr *to, snet_send_cb cb)
+{
+	if (c->state != CONN_BOUND)
+		return SNET_E_NOT_BOUND;
+	if (nbufs > 4)
+		return SNET_E_TOO_MANY_BUFS;
+	socklen_t len = snet__sa_len(to);
+	if (!len)
+		return UV_EINVAL;
+	memset(&req->nh, 0, sizeof(req->nh));
+	memcpy(&req->nh, to, len);
+	if (reachable_family(c->sock, &req->nh) < 0)
+		return UV_EAFNOSUPPORT;
+	req->conn = c;
+	req->cb = cb;
+	req->l4 = SNET_PROTO_NONE;
+	req->retried = 0;
+	req->src_mode = SRC_KERNEL;
+	req->hdr_len = 0;
+	req->nbufs = nbufs;
+	memcpy(req->bufs, bufs, nbufs * sizeof(*bufs));
+	enqueue(c->sock, req);
+	return 0;
+}
+
 /* ---- answering SCMP echo and traceroute (Go's shim dispatcher) ---------------------------- */
 
 static void echo_done(snet_send_t *req, int status)
@@ -331,7 +357,7 @@ static unsigned fill_batch(snet__usock *s, struct batch *b)
 		m->msg_iovlen = r->nbufs + 1;
 		m->msg_name = &r->nh;
 		m->msg_namelen = snet__sa_len((struct sockaddr *)&r->nh);
-		if (r->src_mode != SRC_BOUND) {
+		if (r->src_mode != SRC_BOUND && r->src_mode != SRC_KERNEL) {
 			int fam = r->h.src_type == SNET_ADDR_IP4 ? AF_INET : AF_INET6;
 			m->msg_control = b->ctrl[n];
 			m->msg_controllen = snet__pktinfo_src(b->ctrl[n], s->family, fam, r->src);
@@ -353,7 +379,7 @@ static snet_send_t *dequeue(snet__usock *s)
  * up again once, as kernel WireGuard does, instead of failing the send. */
 static int retry_source(snet_send_t *r, int err)
 {
-	if (r->retried || r->src_mode == SRC_BOUND ||
+	if (r->retried || r->src_mode == SRC_BOUND || r->src_mode == SRC_KERNEL ||
 	    (err != -ENETUNREACH && err != -EINVAL && err != -EADDRNOTAVAIL))
 		return 0;
 	r->retried = 1;

@@ -179,7 +179,7 @@ void snet__usock_update_poll(snet__usock *s)
 	if (s->closing)
 		return;
 	for (snet_conn_t *c = s->conns; c; c = c->next_on_sock)
-		if (c->recv_cb || c->scmp_cb)
+		if (c->recv_cb || c->scmp_cb || c->raw_cb)
 			ev |= UV_READABLE;
 	if (s->sq_head)
 		ev |= UV_WRITABLE;
