@@ -3,12 +3,14 @@
  *
  *   snet-dispatcher (--topology topology.json | --ia IA) [--config dispatcher.toml]
  *                   [--id ID] [--forwarding on|off] [--underlay-addr IP]
- *                   [--service IA,CS=IP:PORT ...]
+ *                   [--service IA,CS=IP:PORT ...] [--socket PATH]
  *
  * Answers SCMP echo and traceroute requests from the address they reached, back to the router
  * that delivered them; with forwarding on, relays other packets unchanged to local
  * applications by Go's rules, after the anti-reflection check (the SCION destination host must
- * be the address the datagram reached). SIGUSR1 prints counters. */
+ * be the address the datagram reached). With --socket, applications in dispatcher mode register
+ * over that Unix socket (Go's pre-v0.12 protocol) and their ports are bound here. SIGUSR1
+ * prints counters. */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,6 +18,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "server.h"
 
 #define POOL 256
 
@@ -51,6 +54,18 @@ static void print_counters(void)
 		       (unsigned long long)D.dropped[r]);
 	printf("counter drop=queue_full n=%llu\n", (unsigned long long)D.queue_full);
 	printf("counter drop=to_dispatcher n=%llu\n", (unsigned long long)D.to_self);
+	if (D.cfg.socket[0]) {
+		struct disp_server_stats s2;
+		disp_server_stats(&s2);
+		printf("counter apps registrations=%llu refused=%llu conflicts=%llu "
+		       "malformed_frames=%llu closed=%llu to_apps=%llu from_apps=%llu "
+		       "queue_drops=%llu bad_packets=%llu\n",
+		       (unsigned long long)s2.registrations, (unsigned long long)s2.refused,
+		       (unsigned long long)s2.conflicts, (unsigned long long)s2.malformed_frames,
+		       (unsigned long long)s2.clients_closed, (unsigned long long)s2.to_apps,
+		       (unsigned long long)s2.from_apps, (unsigned long long)s2.app_queue_drops,
+		       (unsigned long long)s2.bad_app_packets);
+	}
 	printf("counter end\n");
 	fflush(stdout);
 }
@@ -83,7 +98,7 @@ static void on_raw(snet_conn_t *c, const snet_raw_msg *m)
 	q->busy = 1;
 	q->req.data = q;
 	uv_buf_t b = uv_buf_init((char *)q->buf, (unsigned)m->len);
-	if (snet_conn_send_raw(&q->req, c, &b, 1, (struct sockaddr *)&to, relayed))
+	if (snet_conn_send_raw(&q->req, c, &b, 1, (struct sockaddr *)&to, NULL, relayed))
 		q->busy = 0;
 }
 
@@ -103,7 +118,7 @@ static _Noreturn void usage(void)
 {
 	fprintf(stderr, "usage: snet-dispatcher (--topology FILE | --ia IA) [--config FILE] "
 			"[--id ID] [--forwarding on|off] [--underlay-addr IP] "
-			"[--service IA,CS=IP:PORT]\n");
+			"[--service IA,CS=IP:PORT] [--socket PATH]\n");
 	exit(2);
 }
 
@@ -112,7 +127,7 @@ static void parse_args(int argc, char **argv)
 	static const struct option longs[] = {
 		{ "topology", 1, 0, 't' }, { "ia", 1, 0, 'a' },       { "config", 1, 0, 'c' },
 		{ "id", 1, 0, 'i' },       { "forwarding", 1, 0, 'f' }, { "underlay-addr", 1, 0, 'u' },
-		{ "service", 1, 0, 's' },  { 0, 0, 0, 0 },
+		{ "service", 1, 0, 's' },  { "socket", 1, 0, 'S' }, { 0, 0, 0, 0 },
 	};
 	char err[512];
 	int o;
@@ -133,6 +148,7 @@ static void parse_args(int argc, char **argv)
 			D.cfg.relay.forwarding = strcmp(optarg, "on") == 0;
 			break;
 		case 'u': snprintf(D.cfg.underlay, sizeof(D.cfg.underlay), "%s", optarg); break;
+		case 'S': snprintf(D.cfg.socket, sizeof(D.cfg.socket), "%s", optarg); break;
 		case 's':
 			eq = strchr(optarg, '=');
 			if (!eq)
@@ -186,6 +202,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "snet-dispatcher: %s: %s\n", spec, snet_strerror(e)), exit(1);
 	snet_conn_set_raw_cb(&D.conn, on_raw);
 	snet_conn_recv_start(&D.conn, on_udp_to_self);
+	if (D.cfg.socket[0] && (e = disp_server_start(D.loop, &D.net, D.cfg.socket)))
+		fprintf(stderr, "snet-dispatcher: %s: %s\n", D.cfg.socket, uv_strerror(e)), exit(1);
 	int sigs[3] = { SIGUSR1, SIGTERM, SIGINT };
 	for (int i = 0; i < 3; i++) {
 		uv_signal_init(D.loop, &D.sig[i]);

@@ -133,6 +133,7 @@ typedef void (*snet_send_cb)(snet_send_t *req, int status);
 
 /* Conn flags (snet_conn_set_flags). */
 #define SNET_CONN_ANSWER_ECHO 0x1 /* answer SCMP echo/traceroute requests, as Go's shim does */
+#define SNET_CONN_RAW_ALL 0x2     /* every packet for this host and port to the raw callback */
 
 /* Bind flags. */
 #define SNET_BIND_V6ONLY 0x1 /* with ::, serve IPv6 only (default: dual-stack) */
@@ -157,6 +158,9 @@ struct snet_conn_s {
 	snet_recv_cb recv_cb;
 	snet_scmp_cb scmp_cb;
 	snet_raw_cb raw_cb;
+	/* set by snet_conn_set_dispatcher: bind registers with a dispatcher instead */
+	int (*open_sock)(snet_conn_t *conn, const struct sockaddr *addr, snet__usock **out);
+	char disp_path[108];
 	snet_close_cb close_cb;
 	snet_send_t *cancelled;
 	uv_check_t closer;
@@ -181,6 +185,8 @@ struct snet_send_s {
 	uint64_t gen;
 	uint8_t src[16];
 	uint8_t src_mode, retried;
+	uv_write_t wreq;     /* dispatcher mode */
+	uint8_t fhdr[32];
 };
 
 /* Go: part of SCIONNetwork.Listen/Dial. Returns 0. */
@@ -241,9 +247,11 @@ SNET_EXTERN int snet_conn_send_scmp(snet_send_t *req, snet_conn_t *conn, const s
 				    snet_send_cb cb);
 
 /* Sends bufs as one datagram to the underlay address to, unchanged (a relay), from the conn's
- * socket; the kernel picks the source. Same completion rules as snet_conn_send. */
+ * socket: from src when given (an IP), else from what the kernel picks. Same completion rules
+ * as snet_conn_send. */
 SNET_EXTERN int snet_conn_send_raw(snet_send_t *req, snet_conn_t *conn, const uv_buf_t bufs[],
-				   unsigned nbufs, const struct sockaddr *to, snet_send_cb cb);
+				   unsigned nbufs, const struct sockaddr *to, const snet_host *src,
+				   snet_send_cb cb);
 
 /* Closes the conn; pending sends end with UV_ECANCELED, then cb runs (from the loop). */
 SNET_EXTERN void snet_conn_close(snet_conn_t *conn, snet_close_cb cb);

@@ -54,7 +54,9 @@ extern "C" {
 	XX(TOO_MANY_BUFS, -9040, "more than 4 buffers in one send")                               \
 	XX(BIND_CONFLICT, -9041, "prefix overlaps one already bound on this port")                \
 	XX(NO_PORT, -9042, "no free port in the dispatched range")                                \
-	XX(MSG_TOO_LONG, -9043, "datagram longer than the SCION/UDP length field allows")
+	XX(MSG_TOO_LONG, -9043, "datagram longer than the SCION/UDP length field allows")          \
+	XX(BAD_COOKIE, -9044, "dispatcher frame without the expected cookie")                     \
+	XX(DISPATCHER, -9045, "the dispatcher refused or dropped the registration")
 
 typedef enum {
 #define SNET_ERR_ENUM_(name, val, msg) SNET_E_##name = (val),

@@ -14,5 +14,7 @@
 #include "snet/mac.h"
 #include "snet/route.h"
 #include "snet/conn.h"
+#include "snet/disp.h"
+#include "snet/disp_client.h"
 
 #endif

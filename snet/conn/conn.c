@@ -65,7 +65,8 @@ int snet_conn_bind(snet_conn_t *conn, const struct sockaddr *addr, unsigned flag
 		return UV_EALREADY;
 	if (snet__sa_len(addr) == 0)
 		return UV_EINVAL;
-	int err = snet__usock_open(conn->net, addr, conn->device, conn->mark, flags, 0, &s);
+	int err = conn->open_sock ? conn->open_sock(conn, addr, &s)
+				  : snet__usock_open(conn->net, addr, conn->device, conn->mark, flags, 0, &s);
 	if (err)
 		return err;
 	attach(conn, s, addr);

@@ -24,6 +24,13 @@ struct rslot {
 	struct sockaddr_storage from;
 };
 
+/* Another way to move datagrams than the UDP socket (the dispatcher client): flush sends the
+ * queue (completing requests later, from the loop); close ends it and frees the socket. */
+struct usock_ops {
+	void (*flush)(snet__usock *s);
+	void (*close)(snet__usock *s);
+};
+
 /* One UDP socket. A conn bound normally has one to itself; prefix-bound conns on one port share
  * one. Allocated at bind, freed from its poll handle's close callback. */
 struct snet__usock {
@@ -37,6 +44,8 @@ struct snet__usock {
 	char device[IF_NAMESIZE];
 	int refs, closing;
 	int in_recv;        /* callbacks running: queued sends are flushed after the batch */
+	const struct usock_ops *ops; /* NULL: the UDP socket */
+	void *transport;
 	unsigned poll_events;
 	snet_conn_t *conns;
 	snet_send_t *sq_head, *sq_tail;
@@ -73,6 +82,12 @@ void snet__usock_log(snet_network_t *net, snet_log_level lvl, const char *fmt, .
 	__attribute__((format(printf, 3, 4)));
 
 /* recv.c / send.c */
+/* One received packet; dst_family AF_UNSPEC takes the SCION destination as the arrival
+ * address (for packets a dispatcher checked). */
+void snet__usock_process(snet__usock *s, const uint8_t *buf, size_t len,
+			 const struct sockaddr_storage *from, int dst_family, const uint8_t *dst_ip);
+void snet__send_complete(snet_send_t *req, int status);
+snet_send_t *snet__usock_dequeue(snet__usock *s);
 void snet__usock_on_readable(snet__usock *s);
 void snet__usock_on_writable(snet__usock *s);
 void snet__usock_cancel(snet__usock *s, snet_conn_t *conn);

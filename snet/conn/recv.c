@@ -110,6 +110,10 @@ static void deliver_scmp(snet__usock *s, snet_conn_t *c, struct arrival *a)
 
 static void deliver(snet__usock *s, snet_conn_t *c, struct arrival *a)
 {
+	if (c->flags & SNET_CONN_RAW_ALL) {
+		deliver_raw(c, a);
+		return;
+	}
 	if (a->pkt.l4 == SNET_PROTO_SCMP) {
 		deliver_scmp(s, c, a);
 		return;
@@ -130,21 +134,26 @@ static void deliver(snet__usock *s, snet_conn_t *c, struct arrival *a)
 	c->recv_cb(c, 0, &msg);
 }
 
-static void process(snet__usock *s, unsigned i, unsigned len)
+void snet__usock_process(snet__usock *s, const uint8_t *buf, size_t len,
+			 const struct sockaddr_storage *from, int dst_family, const uint8_t *dst_ip)
 {
-	struct rslot *slot = &s->slots[i];
 	struct arrival a;
-	a.from = &slot->from;
-	a.buf = slot->buf;
+	a.from = from;
+	a.buf = buf;
 	a.len = len;
-	if (snet__pktinfo_dst(&s->rmsg[i].msg_hdr, &a.dst_family, a.dst_ip) < 0 ||
-	    (s->rmsg[i].msg_hdr.msg_flags & MSG_TRUNC)) {
-		s->stats.drop_other++;
-		return;
-	}
-	if (snet_pkt_parse(slot->buf, len, &a.pkt, NULL) < 0) {
+	if (snet_pkt_parse(buf, len, &a.pkt, NULL) < 0) {
 		s->stats.drop_malformed++;
 		return;
+	}
+	if (dst_family == AF_UNSPEC) {
+		/* From a dispatcher, which checked the SCION destination against the datagram's. */
+		snet_host h;
+		snet__host_from_hdr(&h, a.pkt.hdr.dst_type, a.pkt.hdr.dst_host);
+		a.dst_family = h.type == SNET_HOST_IP4 ? AF_INET : AF_INET6;
+		memcpy(a.dst_ip, h.ip, 16);
+	} else {
+		a.dst_family = dst_family;
+		memcpy(a.dst_ip, dst_ip, 16);
 	}
 	int r = check_ours(s, &a);
 	snet_conn_t *c = r == 0 ? demux(s, &a) : NULL;
@@ -160,6 +169,19 @@ static void process(snet__usock *s, unsigned i, unsigned len)
 		return;
 	}
 	deliver(s, c, &a);
+}
+
+static void process(snet__usock *s, unsigned i, unsigned len)
+{
+	struct rslot *slot = &s->slots[i];
+	int fam;
+	uint8_t ip[16];
+	if (snet__pktinfo_dst(&s->rmsg[i].msg_hdr, &fam, ip) < 0 ||
+	    (s->rmsg[i].msg_hdr.msg_flags & MSG_TRUNC)) {
+		s->stats.drop_other++;
+		return;
+	}
+	snet__usock_process(s, slot->buf, len, &slot->from, fam, ip);
 }
 
 static int recv_batch(snet__usock *s)

@@ -230,7 +230,7 @@ int snet_conn_send_scmp(snet_send_t *req, snet_conn_t *c, const snet_scmp *scmp,
 }
 
 int snet_conn_send_raw(snet_send_t *req, snet_conn_t *c, const uv_buf_t bufs[], unsigned nbufs,
-		       const struct sockaddr *to, snet_send_cb cb)
+		       const struct sockaddr *to, const snet_host *src, snet_send_cb cb)
 {
 	if (c->state != CONN_BOUND)
 		return SNET_E_NOT_BOUND;
@@ -248,6 +248,12 @@ int snet_conn_send_raw(snet_send_t *req, snet_conn_t *c, const uv_buf_t bufs[], 
 	req->l4 = SNET_PROTO_NONE;
 	req->retried = 0;
 	req->src_mode = SRC_KERNEL;
+	if (src && snet__host_is_ip(src)) {
+		/* The source the packet's own SCION header names, so that it leaves from there. */
+		req->src_mode = SRC_STICKY;
+		memcpy(req->src, src->ip, 16);
+		req->h.src_type = src->type == SNET_HOST_IP4 ? SNET_ADDR_IP4 : SNET_ADDR_IP6;
+	}
 	req->hdr_len = 0;
 	req->nbufs = nbufs;
 	memcpy(req->bufs, bufs, nbufs * sizeof(*bufs));
@@ -310,7 +316,7 @@ int snet__answer_echo(snet__usock *s, snet_conn_t *c, const struct arrival *a)
 
 /* ---- flushing ------------------------------------------------------------------------------- */
 
-static void complete(snet_send_t *req, int status)
+void snet__send_complete(snet_send_t *req, int status)
 {
 	if (status < 0)
 		req->conn->stats.send_errors++;
@@ -366,7 +372,7 @@ static unsigned fill_batch(snet__usock *s, struct batch *b)
 	return n;
 }
 
-static snet_send_t *dequeue(snet__usock *s)
+snet_send_t *snet__usock_dequeue(snet__usock *s)
 {
 	snet_send_t *r = s->sq_head;
 	s->sq_head = r->next;
@@ -403,11 +409,11 @@ void snet__usock_on_writable(snet__usock *s)
 				break;
 			if (retry_source(s->sq_head, err))
 				continue;
-			complete(dequeue(s), err);
+			snet__send_complete(snet__usock_dequeue(s), err);
 			continue;
 		}
 		for (int i = 0; i < sent; i++)
-			complete(dequeue(s), 0);
+			snet__send_complete(snet__usock_dequeue(s), 0);
 	}
 	snet__usock_update_poll(s);
 }

@@ -178,6 +178,11 @@ void snet__usock_update_poll(snet__usock *s)
 	unsigned ev = 0;
 	if (s->closing)
 		return;
+	if (s->ops) {
+		if (s->sq_head)
+			s->ops->flush(s);
+		return;
+	}
 	for (snet_conn_t *c = s->conns; c; c = c->next_on_sock)
 		if (c->recv_cb || c->scmp_cb || c->raw_cb)
 			ev |= UV_READABLE;
@@ -211,5 +216,8 @@ void snet__usock_release(snet__usock *s)
 		}
 	}
 	s->closing = 1;
-	uv_close((uv_handle_t *)&s->poll, on_closed);
+	if (s->ops)
+		s->ops->close(s);
+	else
+		uv_close((uv_handle_t *)&s->poll, on_closed);
 }

@@ -9,7 +9,8 @@
  *                    [--expect SCION-ADDR] [--min-replies N]
  *   Either --ia IA [--ports A-B] or --topology topology.json; --paths FILE picks the first
  *   unexpired path to the remote (and its next hop) from an snet-topogen path database;
- *   --corrupt-mac flips a bit of its first MAC (the router must answer with SCMP 4/51).
+ *   --corrupt-mac flips a bit of its first MAC (the router must answer with SCMP 4/51);
+ *   --dispatcher SOCKET runs the conn in dispatcher mode.
  *
  * The server prints one line per datagram and echoes it; the client prints one line per reply
  * and a summary, and exits 1 if replies are missing or come from another address than
@@ -40,7 +41,7 @@ static struct app {
 	snet_conn_t conns[MAX_CONNS];
 	int nconns, closing, rc;
 	bool server, answer_echo, verbose;
-	const char *device;
+	const char *device, *dispatcher;
 	uint32_t mark;
 	long count, seen, inflight;
 	/* client */
@@ -192,6 +193,8 @@ static int server_bind(snet_conn_t *c, const char *spec, bool prefix)
 	snet_conn_set_flags(c, app.answer_echo ? SNET_CONN_ANSWER_ECHO : 0);
 	if (app.device && (err = snet_conn_set_device(c, app.device)))
 		return err;
+	if (app.dispatcher && (err = snet_conn_set_dispatcher(c, app.dispatcher)))
+		return err;
 	if (app.mark)
 		snet_conn_set_mark(c, app.mark);
 	err = prefix ? snet_conn_bind_prefix(c, (struct sockaddr *)&ss, plen, 0)
@@ -284,6 +287,8 @@ static int client_start(const char *local_spec)
 	app.nconns = 1;
 	snet_conn_init(&app.net, c);
 	int err = app.device ? snet_conn_set_device(c, app.device) : 0;
+	if (!err && app.dispatcher)
+		err = snet_conn_set_dispatcher(c, app.dispatcher);
 	if (app.mark)
 		snet_conn_set_mark(c, app.mark);
 	if (!err)
@@ -318,7 +323,7 @@ static void parse_remote(const char *s, snet_udp_addr *a)
 
 enum { OPT_IA = 256, OPT_PORTS, OPT_BIND, OPT_PREFIX, OPT_DEVICE, OPT_ANSWER, OPT_COUNT, OPT_REMOTE, OPT_NH,
        OPT_PATH, OPT_PTYPE, OPT_LOCAL, OPT_MARK, OPT_INTERVAL, OPT_TIMEOUT, OPT_EXPECT, OPT_MIN, OPT_VERBOSE,
-       OPT_NONL, OPT_TOPO, OPT_PATHS, OPT_CORRUPT };
+       OPT_NONL, OPT_TOPO, OPT_PATHS, OPT_CORRUPT, OPT_DISP };
 
 static const struct option longs[] = {
 	{ "ia", 1, 0, OPT_IA },           { "ports", 1, 0, OPT_PORTS },
@@ -332,6 +337,7 @@ static const struct option longs[] = {
 	{ "min-replies", 1, 0, OPT_MIN }, { "verbose", 0, 0, OPT_VERBOSE },
 	{ "no-netlink", 0, 0, OPT_NONL }, { "topology", 1, 0, OPT_TOPO },
 	{ "paths", 1, 0, OPT_PATHS },     { "corrupt-mac", 0, 0, OPT_CORRUPT },
+	{ "dispatcher", 1, 0, OPT_DISP },
 	{ 0, 0, 0, 0 },
 };
 
@@ -395,6 +401,7 @@ static void parse_opt(int o, const char *v, struct args *a)
 	case OPT_TOPO: a->topo = v; break;
 	case OPT_PATHS: a->paths = v; break;
 	case OPT_CORRUPT: a->corrupt_mac = true; break;
+	case OPT_DISP: app.dispatcher = v; break;
 	default: cli_usage(USAGE);
 	}
 }
