@@ -35,5 +35,6 @@ extern volatile uint64_t bench_sink;
 
 void bench_codec(void);
 void bench_conn(void);
+void bench_disp(void);
 
 #endif

@@ -183,6 +183,8 @@ static void load_topology(void)
 
 int main(int argc, char **argv)
 {
+	/* A peer that went away (an application, the dispatcher) is an error, not our death. */
+	signal(SIGPIPE, SIG_IGN);
 	struct sockaddr_storage ss;
 	char spec[80];
 	parse_args(argc, argv);

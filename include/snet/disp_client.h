@@ -17,7 +17,9 @@ extern "C" {
  * connects, registers the bound address and port (port 0: the dispatcher picks the highest
  * free port of the range) and waits up to 2 s for the confirmation; it blocks for that local
  * round trip. bind errors: -errno from connect, SNET_E_DISPATCHER when refused.
- * Returns 0, UV_EALREADY (bound), UV_EINVAL (path too long). */
+ * Returns 0, UV_EALREADY (bound), UV_EINVAL (path too long). If the dispatcher goes away,
+ * writes to its socket raise SIGPIPE: as in any libuv program that writes to sockets, ignore
+ * SIGPIPE (the library does not change signal dispositions); sends then fail with UV_EPIPE. */
 SNET_EXTERN int snet_conn_set_dispatcher(snet_conn_t *conn, const char *path);
 
 #ifdef __cplusplus

@@ -399,7 +399,8 @@ static int retry_source(snet_send_t *r, int err)
 
 void snet__usock_on_writable(snet__usock *s)
 {
-	static struct batch b; /* loop-thread only; too large for the stack of a callback */
+	/* Per thread: loops may run in several threads; too large for a callback's stack. */
+	static _Thread_local struct batch b;
 	while (s->sq_head && !s->closing) {
 		unsigned n = fill_batch(s, &b);
 		int sent = sendmmsg(s->fd, b.msg, n, MSG_DONTWAIT);

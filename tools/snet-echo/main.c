@@ -481,6 +481,8 @@ static void fail(const char *what, int err)
 
 int main(int argc, char **argv)
 {
+	/* A peer that went away (an application, the dispatcher) is an error, not our death. */
+	signal(SIGPIPE, SIG_IGN);
 	struct args a = { 0 };
 	int o;
 	if (argc < 2)

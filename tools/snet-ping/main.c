@@ -8,6 +8,7 @@
  * to it. Exit 0 when every request was answered. */
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,6 +166,8 @@ static void setup(const char *topo, const char *paths, const char *local)
 
 int main(int argc, char **argv)
 {
+	/* A peer that went away (an application, the dispatcher) is an error, not our death. */
+	signal(SIGPIPE, SIG_IGN);
 	static const struct option longs[] = {
 		{ "topology", 1, 0, 't' },    { "paths", 1, 0, 'p' },   { "count", 1, 0, 'c' },
 		{ "interval-ms", 1, 0, 'i' }, { "timeout-ms", 1, 0, 'w' }, { "local", 1, 0, 'l' },
