@@ -173,6 +173,41 @@ static void plan_nets(const struct topo *t, FILE *f)
 	}
 }
 
+/* Sibling routers on different internal networks get a backbone link and host routes to each
+ * other's internal addresses: an AS is one network, and Go's router connects to its siblings. */
+static void plan_backbone(const struct topo *t, FILE *f)
+{
+	int k = 0;
+	for (int a = 0; a < t->n_brs; a++) {
+		for (int b = a + 1; b < t->n_brs; b++) {
+			const struct br_desc *x = &t->brs[a], *y = &t->brs[b];
+			if (x->as != y->as || x->net == y->net)
+				continue;
+			bool v6x = strchr(x->internal, '[') != NULL, v6y = strchr(y->internal, '[') != NULL;
+			if (v6x != v6y)
+				continue;
+			char ipx[64], ipy[64];
+			snprintf(ipx, sizeof(ipx), "%s", x->internal + v6x);
+			snprintf(ipy, sizeof(ipy), "%s", y->internal + v6y);
+			*strrchr(ipx, v6x ? ']' : ':') = 0;
+			*strrchr(ipy, v6y ? ']' : ':') = 0;
+			k++;
+			fprintf(f, "veth %s bb%d %s bb%d\n", x->ns, k, y->ns, k);
+			if (v6x) {
+				fprintf(f, "addr %s bb%d fd00:249:%x::1/64\n", x->ns, k, k);
+				fprintf(f, "addr %s bb%d fd00:249:%x::2/64\n", y->ns, k, k);
+				fprintf(f, "route %s %s/128 fd00:249:%x::2\n", x->ns, ipy, k);
+				fprintf(f, "route %s %s/128 fd00:249:%x::1\n", y->ns, ipx, k);
+			} else {
+				fprintf(f, "addr %s bb%d 10.249.%d.1/24\n", x->ns, k, k);
+				fprintf(f, "addr %s bb%d 10.249.%d.2/24\n", y->ns, k, k);
+				fprintf(f, "route %s %s/32 10.249.%d.2\n", x->ns, ipy, k);
+				fprintf(f, "route %s %s/32 10.249.%d.1\n", y->ns, ipx, k);
+			}
+		}
+	}
+}
+
 static int host_index(const struct topo *t, const char *name)
 {
 	for (int i = 0; i < t->n_hosts; i++)
@@ -268,6 +303,7 @@ static int write_plan(const struct topo *t, const char *outdir)
 		fprintf(f, "addr %s %s %s/%d\n", nb, l->b_if, l->b.addr, l->v6 ? 64 : 24);
 	}
 	plan_nets(t, f);
+	plan_backbone(t, f);
 	for (int b = 0; b < t->n_brs; b++) {
 		as_dir(t, t->brs[b].as, outdir, dir, sizeof(dir));
 		fprintf(f, "router %s %s %s/%s.toml\n", t->brs[b].ns, t->brs[b].id, dir, t->brs[b].id);
