@@ -56,6 +56,9 @@ cmd_test() {
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		run_ctest build-asan unit
 	run_ctest build e2e
+	# Go compatibility against the Go reference itself (skipped, and said so, without Go).
+	log "acceptance/gointerop/run"
+	SNET_BUILD_DIR="$top/build" "$top/acceptance/gointerop/run"
 	log "all tests passed"
 }
 

@@ -287,6 +287,9 @@ static int path_from(struct ctx *c, json_t *root, snet_scion_hdr *h)
 static int opts_from(struct ctx *c, json_t *arr, int slot, snet_opt *opts, size_t *n)
 {
 	size_t used = 0;
+	*n = 0;
+	if (!arr || json_is_null(arr))
+		return 0; /* no options: only the padding the length needs */
 	if (!json_is_array(arr) || json_array_size(arr) > MAX_OPTS)
 		return bad(c, "options", SNET_E_BAD_FIELD);
 	*n = json_array_size(arr);

@@ -11,7 +11,7 @@
 
 #define PKT_MAX 65536 + SNET_MAX_HDR_LEN + 2048
 
-enum mode { DECODE, ENCODE, REPLY };
+enum mode { DECODE, ENCODE, REPLY, ADDR, MAC };
 
 struct opts {
 	enum mode mode;
@@ -24,10 +24,12 @@ static char hexbuf[2 * PKT_MAX + 2];
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: snet-pkt decode|encode|reply [FILE|-] [--hex] [--jsonl]\n"
+	fprintf(f, "usage: snet-pkt decode|encode|reply|addr|mac [FILE|-] [--hex] [--jsonl]\n"
 		   "  decode  packet (raw, or hex with --hex) -> one JSON object\n"
 		   "  encode  JSON -> packet (raw, or one hex line with --hex)\n"
 		   "  reply   packet -> the reply Go would send\n"
+		   "  addr    lines \"ia TEXT\" or \"udp TEXT\" -> \"ok CANONICAL\" or \"err NAME\"\n"
+		   "  mac     lines \"MASTERKEY_HEX SEGID TS EXPTIME INGRESS EGRESS\" -> 6-byte MAC hex\n"
 		   "  --jsonl many packets: one per input line (decode: hex; encode: JSON)\n");
 }
 
@@ -139,6 +141,54 @@ static int to_bytes(const char *in, size_t len, bool hex, const uint8_t **b, siz
 	return 0;
 }
 
+/* addr: what we make of an address string, for comparison with Go's. */
+static int addr_one(const char *line, size_t len)
+{
+	char text[SNET_ADDR_STRLEN];
+	int r;
+	if (len > 3 && strncmp(line, "ia ", 3) == 0) {
+		uint64_t ia;
+		r = snet_ia_parse(line + 3, len - 3, &ia);
+		if (!r)
+			snet_ia_format(ia, text, sizeof(text));
+	} else if (len > 4 && strncmp(line, "udp ", 4) == 0) {
+		snet_udp_addr a;
+		r = snet_udp_addr_parse(line + 4, len - 4, &a);
+		if (!r)
+			snet_udp_addr_format(&a, text, sizeof(text));
+	} else {
+		r = SNET_E_BAD_JSON;
+	}
+	if (r)
+		printf("err %s\n", snet_err_name(r));
+	else
+		printf("ok %s\n", text);
+	return 0;
+}
+
+/* mac: a hop field's MAC under a master key (PBKDF2 then AES-CMAC). */
+static int mac_one(const char *line, size_t len)
+{
+	char hexkey[130], tmp[256];
+	unsigned seg, exp, in, eg;
+	unsigned long ts;
+	uint8_t master[64], key[16], mac[16];
+	snprintf(tmp, sizeof(tmp), "%.*s", (int)len, line);
+	if (sscanf(tmp, "%129s %u %lu %u %u %u", hexkey, &seg, &ts, &exp, &in, &eg) != 6)
+		return SNET_E_BAD_FIELD;
+	size_t off;
+	int n = hex_decode(hexkey, strlen(hexkey), master, sizeof(master), &off);
+	if (n <= 0 || snet_hf_key_derive(master, (size_t)n, key))
+		return SNET_E_BAD_HEX;
+	snet_hop_field h = { .exp_time = (uint8_t)exp, .cons_ingress = (uint16_t)in,
+			     .cons_egress = (uint16_t)eg };
+	if (snet_hf_mac(key, (uint16_t)seg, (uint32_t)ts, &h, mac))
+		return SNET_E_BAD_FIELD;
+	hex_encode(mac, SNET_MAC_LEN, tmp);
+	printf("%s\n", tmp);
+	return 0;
+}
+
 static int run_one(const struct opts *o, const char *in, size_t len, size_t *off, const char **msg)
 {
 	const uint8_t *b;
@@ -147,6 +197,10 @@ static int run_one(const struct opts *o, const char *in, size_t len, size_t *off
 	*msg = NULL;
 	if (o->mode == ENCODE)
 		return encode_one(in, len, o->hex, off, msg);
+	if (o->mode == ADDR)
+		return addr_one(in, len);
+	if (o->mode == MAC)
+		return mac_one(in, len);
 	if ((r = to_bytes(in, len, o->hex || o->jsonl, &b, &n, off)) < 0)
 		return r;
 	return o->mode == DECODE ? decode_one(b, n, off) : reply_one(b, n, o->hex, off);
@@ -205,6 +259,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		o->mode = ENCODE;
 	else if (strcmp(m, "reply") == 0)
 		o->mode = REPLY;
+	else if (strcmp(m, "addr") == 0)
+		o->mode = ADDR, o->jsonl = true;
+	else if (strcmp(m, "mac") == 0)
+		o->mode = MAC, o->jsonl = true;
 	else
 		return -1;
 	if (optind < argc)
