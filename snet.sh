@@ -73,7 +73,25 @@ cmd_demo() {
 cmd_bench() {
 	install_deps
 	build_release
-	"$top/build/bench/snet-bench"
+	local out
+	out=$("$top/build/bench/snet-bench")
+	echo "$out"
+	# Side by side with the Go reference, in the same run, when Go 1.26.4+ is here.
+	if "$top/acceptance/gointerop/build" "$top/build/gointerop" >&2; then
+		local go
+		go=$("$top/build/gointerop/gobench")
+		echo "$go"
+		printf '%s\n%s\n' "$out" "$go" | awk '
+			{ v[$2] = $3 }
+			END {
+				if (v["codec_decode_ns"] > 0 && v["go_slayers_decode_ns"] > 0)
+					printf "bench codec_vs_go_decode %.3f x\n", v["go_slayers_decode_ns"] / v["codec_decode_ns"]
+				if (v["conn_echo_pps"] > 0 && v["go_snet_echo_pps"] > 0)
+					printf "bench conn_vs_go_echo %.3f x\n", v["conn_echo_pps"] / v["go_snet_echo_pps"]
+			}'
+	else
+		echo "snet.sh: no Go 1.26.4 or newer: the Go side-by-side figures are skipped" >&2
+	fi
 }
 
 cmd_fuzz() {
