@@ -18,8 +18,9 @@
 
 #define IA 0x0001ff0000000110ull
 #define WINDOW 32
-#define ECHO_ROUNDS 200000
-#define ECHO_MAX_NS 3000000000ull
+#define ECHO_ROUNDS 80000
+#define ECHO_MAX_NS 1500000000ull
+#define ECHO_REPEATS 3 /* interleaved, best of each: this machine is shared and noisy */
 #define PAYLOAD 100
 
 /* ---- echo through snet_conn ------------------------------------------------------------ */
@@ -73,6 +74,7 @@ static void closed(snet_conn_t *c)
 static double conn_echo_pps(void)
 {
 	snet_topology t;
+	memset(&E, 0, sizeof(E));
 	struct sockaddr_in any = { .sin_family = AF_INET, .sin_port = htons(31000) };
 	struct sockaddr_in cl = { .sin_family = AF_INET };
 	uv_loop_init(&E.loop);
@@ -148,6 +150,7 @@ static void raw_cli(uv_poll_t *h, int status, int ev)
 
 static double raw_udp_echo_pps(void)
 {
+	memset(&R, 0, sizeof(R));
 	uint8_t payload[PAYLOAD + 150] = { 0 }; /* as long as the SCION packet above */
 	struct sockaddr_in any = { .sin_family = AF_INET };
 	uv_loop_init(&R.loop);
@@ -278,8 +281,12 @@ void bench_conn(void)
 	if (own < 0)
 		fprintf(stderr, "bench: no private network namespace (%s); using this one\n",
 			strerror(errno));
-	double conn = conn_echo_pps();
-	double raw = raw_udp_echo_pps();
+	double conn = 0, raw = 0;
+	for (int i = 0; i < ECHO_REPEATS; i++) {
+		double c = conn_echo_pps(), r = raw_udp_echo_pps();
+		conn = c > conn ? c : conn;
+		raw = r > raw ? r : raw;
+	}
 	bench_report("conn_echo_pps", conn, "pps");
 	bench_report("raw_udp_echo_pps", raw, "pps");
 	bench_ratio("conn_echo_ratio", conn / raw, "at least 0.8", conn / raw >= 0.8);
