@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Dispatcher mode, the daemon's side, on this host's loopback: a malformed frame closes only
+ * that client; a client that never reads loses its own packets (counted) and nobody else's;
+ * a refused registration is told by closing. The dispatcher runs in its own thread and loop. */
+#include <arpa/inet.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "server.h"
+
+#define IA 0x0001ff0000000110ull
+
+static struct {
+	uv_loop_t loop;
+	uv_async_t stop;
+	snet_topology topo;
+	snet_network_t net;
+	char path[64];
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int ready;
+} D;
+
+static void stop_cb(uv_async_t *a)
+{
+	disp_server_stop();
+	uv_close((uv_handle_t *)a, NULL);
+	snet_network_close(&D.net, NULL);
+}
+
+static void *disp_main(void *arg)
+{
+	uv_loop_init(&D.loop);
+	snet_topology_init(&D.topo, IA, 31000, 31999);
+	snet_network_init(&D.loop, &D.net, &D.topo, NULL);
+	uv_async_init(&D.loop, &D.stop, stop_cb);
+	int e = disp_server_start(&D.loop, &D.net, D.path);
+	pthread_mutex_lock(&D.mu);
+	D.ready = e ? -1 : 1;
+	pthread_cond_signal(&D.cv);
+	pthread_mutex_unlock(&D.mu);
+	if (!e)
+		uv_run(&D.loop, UV_RUN_DEFAULT);
+	uv_loop_close(&D.loop);
+	return NULL;
+}
+
+static int setup(void **state)
+{
+	signal(SIGPIPE, SIG_IGN);
+	snprintf(D.path, sizeof(D.path), "/tmp/snet-test-disp-%d.sock", (int)getpid());
+	pthread_mutex_init(&D.mu, NULL);
+	pthread_cond_init(&D.cv, NULL);
+	pthread_create(&D.th, NULL, disp_main, NULL);
+	pthread_mutex_lock(&D.mu);
+	while (!D.ready)
+		pthread_cond_wait(&D.cv, &D.mu);
+	pthread_mutex_unlock(&D.mu);
+	return D.ready > 0 ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	uv_async_send(&D.stop);
+	pthread_join(D.th, NULL);
+	unlink(D.path);
+	return 0;
+}
+
+static int dial(void)
+{
+	struct sockaddr_un un = { .sun_family = AF_UNIX };
+	snprintf(un.sun_path, sizeof(un.sun_path), "%s", D.path);
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&un, sizeof(un)), 0);
+	return fd;
+}
+
+/* Registers 127.0.0.1:port; returns the confirmed port, or -1 if the dispatcher closed. */
+static int reg(int fd, uint16_t port, uint64_t ia)
+{
+	uint8_t msg[64], in[64];
+	snet_disp_reg r = { .command = 3, .l4 = 17, .ia = ia, .svc = SNET_SVC_NONE };
+	struct sockaddr_in *a = (struct sockaddr_in *)&r.public_addr;
+	a->sin_family = AF_INET;
+	a->sin_port = htons(port);
+	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	int hl = snet_disp_frame_header(NULL, 0, msg, sizeof(msg));
+	int rl = snet_disp_reg_emit(&r, msg + hl, sizeof(msg) - (size_t)hl);
+	snet_disp_frame_header(NULL, (size_t)rl, msg, sizeof(msg));
+	assert_int_equal(write(fd, msg, (size_t)(hl + rl)), hl + rl);
+	struct pollfd p = { fd, POLLIN, 0 };
+	if (poll(&p, 1, 2000) != 1)
+		return -1;
+	ssize_t n = read(fd, in, sizeof(in));
+	snet_disp_frame f;
+	if (n <= 0 || snet_disp_frame_parse(in, (size_t)n, &f) <= 0 || f.len != 2)
+		return -1;
+	return f.payload[0] << 8 | f.payload[1];
+}
+
+/* A SCION/UDP packet to 127.0.0.1:port, sent from a plain UDP socket. */
+static void inject(uint16_t port, size_t payload)
+{
+	static uint8_t data[2000], pkt[2200];
+	snet_pkt p = { 0 };
+	static const uint8_t lo[4] = { 127, 0, 0, 1 };
+	p.hdr.dst_ia = p.hdr.src_ia = IA;
+	snet_scion_hdr_set_ip(&p.hdr.dst_type, p.hdr.dst_host, lo, 4);
+	snet_scion_hdr_set_ip(&p.hdr.src_type, p.hdr.src_host, lo, 4);
+	p.hdr.next_hdr = p.l4 = SNET_PROTO_UDP;
+	p.udp = (snet_udp){ 40000, port, 0, 0 };
+	p.payload = data;
+	p.payload_len = payload;
+	int n = snet_pkt_emit(&p, SNET_EMIT_FIX, pkt, sizeof(pkt));
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(port),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	sendto(fd, pkt, (size_t)n, 0, (struct sockaddr *)&to, sizeof(to));
+	close(fd);
+}
+
+/* Waits for one frame on fd and returns its payload length, or -1. */
+static int next_frame(int fd)
+{
+	static uint8_t buf[1 << 17];
+	static size_t used;
+	snet_disp_frame f;
+	for (;;) {
+		int k = snet_disp_frame_parse(buf, used, &f);
+		if (k > 0) {
+			int len = (int)f.len;
+			memmove(buf, buf + k, used - (size_t)k);
+			used -= (size_t)k;
+			return len;
+		}
+		struct pollfd p = { fd, POLLIN, 0 };
+		if (poll(&p, 1, 2000) != 1)
+			return -1;
+		ssize_t n = read(fd, buf + used, sizeof(buf) - used);
+		if (n <= 0)
+			return -1;
+		used += (size_t)n;
+	}
+}
+
+static bool closed_by_peer(int fd)
+{
+	uint8_t b[64];
+	struct pollfd p = { fd, POLLIN, 0 };
+	return poll(&p, 1, 2000) == 1 && read(fd, b, sizeof(b)) == 0;
+}
+
+static void test_isolation(void **state)
+{
+	struct disp_server_stats before, after;
+	int good = dial(), bad = dial(), slow = dial(), wrong = dial();
+	assert_int_equal(reg(good, 31500, IA), 31500);
+	assert_int_equal(reg(slow, 31501, IA), 31501);
+	/* Another AS, and a port already taken: refused by closing. */
+	assert_int_equal(reg(wrong, 31502, IA + 1), -1);
+	close(wrong);
+	wrong = dial();
+	assert_int_equal(reg(wrong, 31500, IA), -1);
+	close(wrong);
+	disp_server_stats(&before);
+
+	/* A frame with a bad cookie closes that client only. */
+	assert_int_equal(reg(bad, 31503, IA), 31503);
+	uint8_t junk[16] = { 0xba, 0xad };
+	assert_int_equal(write(bad, junk, sizeof(junk)), (ssize_t)sizeof(junk));
+	assert_true(closed_by_peer(bad));
+	close(bad);
+
+	/* The slow client never reads: its packets queue up to the bound and are then dropped. */
+	for (int i = 0; i < 6000; i++)
+		inject(31501, 1400);
+	/* Meanwhile the good client gets every packet sent to it. */
+	for (int i = 0; i < 20; i++) {
+		inject(31500, 100);
+		assert_int_equal(next_frame(good), 36 + 8 + 100);
+	}
+	disp_server_stats(&after);
+	assert_int_equal(after.malformed_frames, before.malformed_frames + 1);
+	assert_true(after.app_queue_drops > before.app_queue_drops);
+	assert_true(after.conflicts >= 1);
+	close(good);
+	close(slow);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_isolation, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
