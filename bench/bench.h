@@ -36,5 +36,6 @@ extern volatile uint64_t bench_sink;
 void bench_codec(void);
 void bench_conn(void);
 void bench_disp(void);
+double bench_conn_echo_pps(const char *disp_path, uint16_t port);
 
 #endif

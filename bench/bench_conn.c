@@ -71,28 +71,34 @@ static void closed(snet_conn_t *c)
 {
 }
 
-static double conn_echo_pps(void)
+/* Echo round trips per second between two conns; with disp_path, the server conn is in
+ * dispatcher mode (its port bound by the dispatcher listening there). -1 if it cannot bind. */
+double bench_conn_echo_pps(const char *disp_path, uint16_t port)
 {
 	snet_topology t;
 	memset(&E, 0, sizeof(E));
-	struct sockaddr_in any = { .sin_family = AF_INET, .sin_port = htons(31000) };
+	struct sockaddr_in any = { .sin_family = AF_INET, .sin_port = htons(port) };
 	struct sockaddr_in cl = { .sin_family = AF_INET };
 	uv_loop_init(&E.loop);
 	snet_topology_init(&t, IA, 31000, 32767);
 	snet_network_init(&E.loop, &E.net, &t, NULL);
 	snet_conn_init(&E.net, &E.srv);
 	snet_conn_init(&E.net, &E.cli);
-	snet_conn_bind(&E.srv, (struct sockaddr *)&any, 0);
-	snet_conn_bind(&E.cli, (struct sockaddr *)&cl, 0);
-	snet_conn_recv_start(&E.srv, srv_recv);
-	snet_conn_recv_start(&E.cli, cli_recv);
-	E.to = (snet_udp_addr){ .ia = IA, .port = 31000 };
-	snet_ip_parse("127.0.0.1", 9, &E.to.host);
-	E.start = bench_now_ns();
-	for (int i = 0; i < WINDOW; i++)
-		cli_send(&E.creq[i]);
-	uv_run(&E.loop, UV_RUN_DEFAULT);
-	double pps = (double)E.done * 1e9 / (double)(bench_now_ns() - E.start);
+	if (disp_path)
+		snet_conn_set_dispatcher(&E.srv, disp_path);
+	double pps = -1;
+	if (snet_conn_bind(&E.srv, (struct sockaddr *)&any, 0) == 0 &&
+	    snet_conn_bind(&E.cli, (struct sockaddr *)&cl, 0) == 0) {
+		snet_conn_recv_start(&E.srv, srv_recv);
+		snet_conn_recv_start(&E.cli, cli_recv);
+		E.to = (snet_udp_addr){ .ia = IA, .port = port };
+		snet_ip_parse("127.0.0.1", 9, &E.to.host);
+		E.start = bench_now_ns();
+		for (int i = 0; i < WINDOW; i++)
+			cli_send(&E.creq[i]);
+		uv_run(&E.loop, UV_RUN_DEFAULT);
+		pps = (double)E.done * 1e9 / (double)(bench_now_ns() - E.start);
+	}
 	snet_conn_close(&E.srv, closed);
 	snet_conn_close(&E.cli, closed);
 	uv_run(&E.loop, UV_RUN_DEFAULT);
@@ -283,7 +289,7 @@ void bench_conn(void)
 			strerror(errno));
 	double conn = 0, raw = 0;
 	for (int i = 0; i < ECHO_REPEATS; i++) {
-		double c = conn_echo_pps(), r = raw_udp_echo_pps();
+		double c = bench_conn_echo_pps(NULL, 31000), r = raw_udp_echo_pps();
 		conn = c > conn ? c : conn;
 		raw = r > raw ? r : raw;
 	}
