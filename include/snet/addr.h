@@ -109,6 +109,10 @@ SNET_EXTERN int snet_udp_addr_parse(const char *s, size_t len, snet_udp_addr *a)
 /* Go: UDPAddr.String, i.e. net.JoinHostPort("<ia>,<ip>[%zone]", port). */
 SNET_EXTERN int snet_udp_addr_format(const snet_udp_addr *a, char *buf, size_t cap);
 
+/* Hex text (white space between digits allowed) to bytes. Returns the length, or
+ * SNET_E_BAD_HEX with *off (may be NULL) at the offending character, or SNET_E_NOBUF. */
+SNET_EXTERN int snet_hex_decode(const char *s, size_t len, uint8_t *out, size_t cap, size_t *off);
+
 #ifdef __cplusplus
 }
 #endif

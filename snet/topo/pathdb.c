@@ -11,32 +11,6 @@
 
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int hex_to(const char *s, uint8_t *out, size_t cap, size_t *n)
-{
-	size_t l = strlen(s);
-	if (l % 2 || l / 2 > cap)
-		return -1;
-	for (size_t i = 0; i < l / 2; i++) {
-		int a = hexval(s[2 * i]), b = hexval(s[2 * i + 1]);
-		if (a < 0 || b < 0)
-			return -1;
-		out[i] = (uint8_t)(a << 4 | b);
-	}
-	*n = l / 2;
-	return 0;
-}
-
 static int ia_of(json_t *o, const char *k, uint64_t *ia)
 {
 	const char *s = json_string_value(json_object_get(o, k));
@@ -71,8 +45,10 @@ static const char *parse_path(json_t *o, snet_path *p)
 		return "src";
 	if (ia_of(o, "dst", &p->dst))
 		return "dst";
-	if (!raw || hex_to(raw, p->raw, sizeof(p->raw), &p->len))
+	int n = raw ? snet_hex_decode(raw, strlen(raw), p->raw, sizeof(p->raw), NULL) : -1;
+	if (n < 0)
 		return "raw";
+	p->len = (size_t)n;
 	p->type = p->len ? SNET_PATH_SCION : SNET_PATH_EMPTY;
 	if (p->len && snet_path_check(SNET_PATH_SCION, p->raw, p->len) < 0)
 		return "raw";

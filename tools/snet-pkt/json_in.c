@@ -67,7 +67,7 @@ static int get_hex(struct ctx *c, json_t *o, const char *k, uint8_t *out, size_t
 		return 0;
 	if (!json_is_string(j))
 		return bad(c, k, SNET_E_BAD_FIELD);
-	int r = hex_decode(json_string_value(j), json_string_length(j), out, cap, &off);
+	int r = snet_hex_decode(json_string_value(j), json_string_length(j), out, cap, &off);
 	if (r < 0)
 		return bad(c, k, r);
 	*n = (size_t)r;

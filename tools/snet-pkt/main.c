@@ -133,7 +133,7 @@ static int to_bytes(const char *in, size_t len, bool hex, const uint8_t **b, siz
 		*n = len;
 		return 0;
 	}
-	int r = hex_decode(in, len, pkt, sizeof(pkt), off);
+	int r = snet_hex_decode(in, len, pkt, sizeof(pkt), off);
 	if (r < 0)
 		return r;
 	*b = pkt;
@@ -177,7 +177,7 @@ static int mac_one(const char *line, size_t len)
 	if (sscanf(tmp, "%129s %u %lu %u %u %u", hexkey, &seg, &ts, &exp, &in, &eg) != 6)
 		return SNET_E_BAD_FIELD;
 	size_t off;
-	int n = hex_decode(hexkey, strlen(hexkey), master, sizeof(master), &off);
+	int n = snet_hex_decode(hexkey, strlen(hexkey), master, sizeof(master), &off);
 	if (n <= 0 || snet_hf_key_derive(master, (size_t)n, key))
 		return SNET_E_BAD_HEX;
 	snet_hop_field h = { .exp_time = (uint8_t)exp, .cons_ingress = (uint16_t)in,

@@ -16,9 +16,6 @@ json_t *pkt_to_json(const snet_pkt *p);
  * SNET_E_*; *what names the offending field. */
 int pkt_from_json(json_t *o, uint8_t *buf, size_t cap, const char **what);
 
-/* Hex text (any white space between digits) to bytes. Returns the length, or SNET_E_BAD_HEX
- * with *off at the offending character, or SNET_E_NOBUF. */
-int hex_decode(const char *s, size_t len, uint8_t *out, size_t cap, size_t *off);
 /* Lowercase hex; out needs 2*len+1 bytes. */
 void hex_encode(const uint8_t *b, size_t len, char *out);
 /* A JSON string of lowercase hex (new reference). */
