@@ -206,43 +206,6 @@ static void deliver(const uint8_t *b, size_t n, const snet_pkt *p)
 	send_on(&R.internal, b, n, (struct sockaddr *)&to);
 }
 
-/* ---- SCMP ParameterProblem for a bad MAC ------------------------------------------------- */
-
-static void scmp_bad_mac(const uint8_t *b, size_t n, const snet_pkt *p, const struct sockaddr *from,
-			 uint16_t pointer)
-{
-	uint8_t path[SNET_PATH_MAX_LEN];
-	snet_pkt r;
-	memset(&r, 0, sizeof(r));
-	int plen = snet_path_reverse(p->hdr.path_type, p->hdr.path, p->hdr.path_len, path,
-				     sizeof(path), &r.hdr.path_type);
-	if (plen < 0)
-		return;
-	r.hdr.path = path;
-	r.hdr.path_len = (size_t)plen;
-	r.hdr.dst_ia = p->hdr.src_ia;
-	r.hdr.src_ia = R.topo.ia;
-	r.hdr.dst_type = p->hdr.src_type;
-	memcpy(r.hdr.dst_host, p->hdr.src_host, 16);
-	const struct sockaddr_storage *in = &R.topo.brs[R.self].internal;
-	if (in->ss_family == AF_INET)
-		snet_scion_hdr_set_ip(&r.hdr.src_type, r.hdr.src_host,
-				      (const uint8_t *)&((const struct sockaddr_in *)in)->sin_addr, 4);
-	else
-		snet_scion_hdr_set_ip(&r.hdr.src_type, r.hdr.src_host,
-				      (const uint8_t *)&((const struct sockaddr_in6 *)in)->sin6_addr, 16);
-	r.hdr.next_hdr = r.l4 = SNET_PROTO_SCMP;
-	r.scmp.type = SNET_SCMP_PARAMETER_PROBLEM;
-	r.scmp.code = 51; /* InvalidHopFieldMAC */
-	r.scmp.pointer = pointer;
-	size_t room = SNET_MAX_SCMP_PKT_LEN - snet_scion_hdr_len(&r.hdr) - 8;
-	r.payload = b;
-	r.payload_len = n < room ? n : room;
-	int len = snet_pkt_emit(&r, SNET_EMIT_FIX, R.out, sizeof(R.out));
-	if (len > 0)
-		send_on(&R.internal, R.out, (size_t)len, from);
-}
-
 /* ---- the forwarding decision ------------------------------------------------------------ */
 
 static bool is_sibling(const struct sockaddr *from)
@@ -313,6 +276,63 @@ static uint16_t trav_ingress(const struct fwd *f)
 	return cons_dir(f) ? h->cons_ingress : h->cons_egress;
 }
 
+/* Go: prepareSCMP. The reply's path is the packet's path as this router saw it (after its
+ * ingress SegID update), reversed. A packet from a link is answered back over that link, with
+ * the egress processing done here (SegID for ConsDir, IncPath); one from a host goes back to
+ * that host. */
+static void scmp_bad_mac(const struct fwd *f, uint16_t pointer)
+{
+	uint8_t path[SNET_PATH_MAX_LEN];
+	snet_scion_path rp = f->path;
+	struct link *back = NULL;
+	snet_pkt r;
+	if (snet_scion_path_reverse(&rp) < 0)
+		return;
+	if (f->ingress) {
+		snet_info_field *inf = &rp.inf[rp.meta.curr_inf];
+		if (!(back = own_link(f->ingress)))
+			return;
+		if ((inf->flags & SNET_INFO_CONS_DIR) && !(inf->flags & SNET_INFO_PEER))
+			inf->seg_id ^= mac_prefix(&rp.hop[rp.meta.curr_hf]);
+		if (snet_scion_path_inc(&rp) < 0)
+			return;
+	}
+	memset(&r, 0, sizeof(r));
+	int plen = snet_scion_path_emit(&rp, path, sizeof(path));
+	if (plen < 0)
+		return;
+	r.hdr.path_type = SNET_PATH_SCION;
+	r.hdr.path = path;
+	r.hdr.path_len = (size_t)plen;
+	r.hdr.dst_ia = f->pkt.hdr.src_ia;
+	r.hdr.src_ia = R.topo.ia;
+	r.hdr.dst_type = f->pkt.hdr.src_type;
+	memcpy(r.hdr.dst_host, f->pkt.hdr.src_host, 16);
+	const struct sockaddr_storage *in = &R.topo.brs[R.self].internal;
+	if (in->ss_family == AF_INET)
+		snet_scion_hdr_set_ip(&r.hdr.src_type, r.hdr.src_host,
+				      (const uint8_t *)&((const struct sockaddr_in *)in)->sin_addr, 4);
+	else
+		snet_scion_hdr_set_ip(&r.hdr.src_type, r.hdr.src_host,
+				      (const uint8_t *)&((const struct sockaddr_in6 *)in)->sin6_addr, 16);
+	r.hdr.next_hdr = r.l4 = SNET_PROTO_SCMP;
+	r.scmp.type = SNET_SCMP_PARAMETER_PROBLEM;
+	r.scmp.code = 51; /* InvalidHopFieldMAC */
+	r.scmp.pointer = pointer;
+	size_t room = SNET_MAX_SCMP_PKT_LEN - snet_scion_hdr_len(&r.hdr) - 8;
+	r.payload = f->buf;
+	r.payload_len = f->n < room ? f->n : room;
+	int len = snet_pkt_emit(&r, SNET_EMIT_FIX, R.out, sizeof(R.out));
+	if (len <= 0)
+		return;
+	if (back) {
+		back->out++;
+		send_on(&back->sock, R.out, (size_t)len, NULL);
+	} else {
+		send_on(&R.internal, R.out, (size_t)len, f->from);
+	}
+}
+
 /* Verifies the current hop; false (counted, maybe answered) when the packet must go. */
 static bool verify_hop(struct fwd *f)
 {
@@ -324,10 +344,10 @@ static bool verify_hop(struct fwd *f)
 	}
 	if (!mac_ok(inf, h)) {
 		R.drops[D_BAD_MAC]++;
-		if (f->ingress == 0 && !f->from_sibling) {
+		if (!f->from_sibling) {
 			size_t hop_off = f->path_off + SNET_META_LEN + f->path.num_inf * SNET_INFO_LEN +
 					 f->path.meta.curr_hf * SNET_HOP_LEN;
-			scmp_bad_mac(f->buf, f->n, &f->pkt, f->from, (uint16_t)hop_off);
+			scmp_bad_mac(f, (uint16_t)hop_off);
 		}
 		return false;
 	}

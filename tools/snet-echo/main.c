@@ -9,7 +9,8 @@
  *                    [--expect SCION-ADDR] [--min-replies N]
  *   Either --ia IA [--ports A-B] or --topology topology.json; --paths FILE picks the first
  *   unexpired path to the remote (and its next hop) from an snet-topogen path database;
- *   --corrupt-mac flips a bit of its first MAC (the router must answer with SCMP 4/51);
+ *   --corrupt-mac flips a bit of its first MAC (the router must answer with SCMP 4/51),
+ *   --corrupt-hop N that of hop N (answered by the router that owns it, across the links);
  *   --dispatcher SOCKET runs the conn in dispatcher mode.
  *
  * The server prints one line per datagram and echoes it; the client prints one line per reply
@@ -323,7 +324,7 @@ static void parse_remote(const char *s, snet_udp_addr *a)
 
 enum { OPT_IA = 256, OPT_PORTS, OPT_BIND, OPT_PREFIX, OPT_DEVICE, OPT_ANSWER, OPT_COUNT, OPT_REMOTE, OPT_NH,
        OPT_PATH, OPT_PTYPE, OPT_LOCAL, OPT_MARK, OPT_INTERVAL, OPT_TIMEOUT, OPT_EXPECT, OPT_MIN, OPT_VERBOSE,
-       OPT_NONL, OPT_TOPO, OPT_PATHS, OPT_CORRUPT, OPT_DISP };
+       OPT_NONL, OPT_TOPO, OPT_PATHS, OPT_CORRUPT, OPT_DISP, OPT_CORRUPT_HOP };
 
 static const struct option longs[] = {
 	{ "ia", 1, 0, OPT_IA },           { "ports", 1, 0, OPT_PORTS },
@@ -337,7 +338,7 @@ static const struct option longs[] = {
 	{ "min-replies", 1, 0, OPT_MIN }, { "verbose", 0, 0, OPT_VERBOSE },
 	{ "no-netlink", 0, 0, OPT_NONL }, { "topology", 1, 0, OPT_TOPO },
 	{ "paths", 1, 0, OPT_PATHS },     { "corrupt-mac", 0, 0, OPT_CORRUPT },
-	{ "dispatcher", 1, 0, OPT_DISP },
+	{ "dispatcher", 1, 0, OPT_DISP },   { "corrupt-hop", 1, 0, OPT_CORRUPT_HOP },
 	{ 0, 0, 0, 0 },
 };
 
@@ -348,6 +349,7 @@ struct args {
 	bool prefix[MAX_CONNS];
 	int nbinds, path_type;
 	bool no_netlink, corrupt_mac;
+	int corrupt_hop;
 };
 
 static long num(const char *s)
@@ -401,6 +403,7 @@ static void parse_opt(int o, const char *v, struct args *a)
 	case OPT_TOPO: a->topo = v; break;
 	case OPT_PATHS: a->paths = v; break;
 	case OPT_CORRUPT: a->corrupt_mac = true; break;
+	case OPT_CORRUPT_HOP: a->corrupt_mac = true, a->corrupt_hop = (int)num(v); break;
 	case OPT_DISP: app.dispatcher = v; break;
 	default: cli_usage(USAGE);
 	}
@@ -452,7 +455,10 @@ static void choose_path(const struct args *a)
 		snet_scion_raw r;
 		memcpy(app.path, p->raw, p->len);
 		snet_scion_raw_parse(app.path, p->len, &r);
-		app.path[SNET_META_LEN + r.num_inf * SNET_INFO_LEN + 6] ^= 1;
+		if (a->corrupt_hop >= r.num_hops)
+			cli_usage("snet-echo: --corrupt-hop past the path's hops");
+		app.path[SNET_META_LEN + r.num_inf * SNET_INFO_LEN + a->corrupt_hop * SNET_HOP_LEN +
+			 6] ^= 1;
 		app.remote.path = app.path;
 	}
 }
