@@ -24,6 +24,13 @@ struct rslot {
 	struct sockaddr_storage from;
 };
 
+/* The sendmmsg batch, built from the queue at each flush; too large for a callback's stack. */
+struct send_batch {
+	struct mmsghdr msg[SEND_BATCH];
+	struct iovec iov[SEND_BATCH][5];
+	uint8_t ctrl[SEND_BATCH][CTRL_BUF];
+};
+
 /* Another way to move datagrams than the UDP socket (the dispatcher client): flush sends the
  * queue (completing requests later, from the loop); close ends it and frees the socket. */
 struct usock_ops {
@@ -54,6 +61,7 @@ struct snet__usock {
 	struct mmsghdr rmsg[RECV_MAX_BATCH];
 	struct iovec riov[RECV_MAX_BATCH];
 	struct rslot slots[RECV_MAX_BATCH];
+	struct send_batch sbatch;
 	uint8_t path_rev[SNET_MAX_HDR_LEN];
 	snet_send_t echo[ECHO_POOL];
 	uint8_t echo_busy[ECHO_POOL];

@@ -343,13 +343,7 @@ static void refresh_source(snet_send_t *req)
 	}
 }
 
-struct batch {
-	struct mmsghdr msg[SEND_BATCH];
-	struct iovec iov[SEND_BATCH][5];
-	uint8_t ctrl[SEND_BATCH][CTRL_BUF];
-};
-
-static unsigned fill_batch(snet__usock *s, struct batch *b)
+static unsigned fill_batch(snet__usock *s, struct send_batch *b)
 {
 	unsigned n = 0;
 	for (snet_send_t *r = s->sq_head; r && n < SEND_BATCH; r = r->next, n++) {
@@ -399,11 +393,10 @@ static int retry_source(snet_send_t *r, int err)
 
 void snet__usock_on_writable(snet__usock *s)
 {
-	/* Per thread: loops may run in several threads; too large for a callback's stack. */
-	static _Thread_local struct batch b;
+	struct send_batch *b = &s->sbatch;
 	while (s->sq_head && !s->closing) {
-		unsigned n = fill_batch(s, &b);
-		int sent = sendmmsg(s->fd, b.msg, n, MSG_DONTWAIT);
+		unsigned n = fill_batch(s, b);
+		int sent = sendmmsg(s->fd, b->msg, n, MSG_DONTWAIT);
 		if (sent < 0) {
 			int err = -errno;
 			if (err == -EAGAIN || err == -EWOULDBLOCK || err == -EINTR)
