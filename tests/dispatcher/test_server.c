@@ -4,7 +4,6 @@
  * a refused registration is told by closing. The dispatcher runs in its own thread and loop. */
 #include <arpa/inet.h>
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -12,71 +11,29 @@
 
 #include "common.h"
 #include "server.h"
+#include "thread.h"
 
 #define IA 0x0001ff0000000110ull
 
-static struct {
-	uv_loop_t loop;
-	uv_async_t stop;
-	snet_topology topo;
-	snet_network_t net;
-	char path[64];
-	pthread_t th;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	int ready;
-} D;
-
-static void stop_cb(uv_async_t *a)
-{
-	disp_server_stop();
-	uv_close((uv_handle_t *)a, NULL);
-	snet_network_close(&D.net, NULL);
-}
-
-static void *disp_main(void *arg)
-{
-	uv_loop_init(&D.loop);
-	snet_topology_init(&D.topo, IA, 31000, 31999);
-	snet_network_init(&D.loop, &D.net, &D.topo, NULL);
-	uv_async_init(&D.loop, &D.stop, stop_cb);
-	int e = disp_server_start(&D.loop, &D.net, D.path);
-	pthread_mutex_lock(&D.mu);
-	D.ready = e ? -1 : 1;
-	pthread_cond_signal(&D.cv);
-	pthread_mutex_unlock(&D.mu);
-	if (!e)
-		uv_run(&D.loop, UV_RUN_DEFAULT);
-	uv_loop_close(&D.loop);
-	return NULL;
-}
+static char path[64];
 
 static int setup(void **state)
 {
 	signal(SIGPIPE, SIG_IGN);
-	snprintf(D.path, sizeof(D.path), "/tmp/snet-test-disp-%d.sock", (int)getpid());
-	pthread_mutex_init(&D.mu, NULL);
-	pthread_cond_init(&D.cv, NULL);
-	pthread_create(&D.th, NULL, disp_main, NULL);
-	pthread_mutex_lock(&D.mu);
-	while (!D.ready)
-		pthread_cond_wait(&D.cv, &D.mu);
-	pthread_mutex_unlock(&D.mu);
-	return D.ready > 0 ? 0 : -1;
+	snprintf(path, sizeof(path), "/tmp/snet-test-disp-%d.sock", (int)getpid());
+	return disp_thread_start(IA, 31000, 31999, path);
 }
 
 static int teardown(void **state)
 {
-	uv_async_send(&D.stop);
-	pthread_join(D.th, NULL);
-	unlink(D.path);
+	disp_thread_stop();
 	return 0;
 }
 
 static int dial(void)
 {
 	struct sockaddr_un un = { .sun_family = AF_UNIX };
-	snprintf(un.sun_path, sizeof(un.sun_path), "%s", D.path);
+	snprintf(un.sun_path, sizeof(un.sun_path), "%s", path);
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	assert_int_equal(connect(fd, (struct sockaddr *)&un, sizeof(un)), 0);
 	return fd;
