@@ -36,7 +36,7 @@ static struct disp {
 	snet_conn_t conn;
 	uv_signal_t sig[3];
 	struct relay_req pool[POOL];
-	uint64_t relayed, dropped[8], queue_full, to_self;
+	uint64_t relayed, dropped[RELAY_REASONS + 1], queue_full;
 } D;
 
 static void print_counters(void)
@@ -49,11 +49,10 @@ static void print_counters(void)
 	printf("counter drop=not_ours n=%llu\n", (unsigned long long)s.drop_not_ours);
 	printf("counter drop=reflection n=%llu\n", (unsigned long long)s.drop_dst_mismatch);
 	printf("counter drop=other n=%llu\n", (unsigned long long)s.drop_other);
-	for (int r = 1; r <= 5; r++)
+	for (int r = 1; r <= RELAY_REASONS; r++)
 		printf("counter drop=%s n=%llu\n", relay_drop_name(-r),
 		       (unsigned long long)D.dropped[r]);
 	printf("counter drop=queue_full n=%llu\n", (unsigned long long)D.queue_full);
-	printf("counter drop=to_dispatcher n=%llu\n", (unsigned long long)D.to_self);
 	if (D.cfg.socket[0]) {
 		struct disp_server_stats s2;
 		disp_server_stats(&s2);
@@ -104,7 +103,8 @@ static void on_raw(snet_conn_t *c, const snet_raw_msg *m)
 
 static void on_udp_to_self(snet_conn_t *c, int status, const snet_msg *m)
 {
-	D.to_self++; /* nothing listens behind the dispatcher's own port */
+	/* Nothing listens behind the dispatcher's own port. */
+	D.dropped[-RELAY_TO_DISPATCHER]++;
 }
 
 static void on_signal(uv_signal_t *s, int signum)

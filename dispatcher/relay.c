@@ -14,6 +14,7 @@ const char *relay_drop_name(int reason)
 	case RELAY_BAD_QUOTE: return "bad_quote";
 	case RELAY_OTHER_L4: return "other_l4";
 	case RELAY_UNSUPPORTED: return "unsupported_scmp";
+	case RELAY_TO_DISPATCHER: return "to_dispatcher";
 	default: return "ok";
 	}
 }
@@ -57,6 +58,12 @@ static int scmp_port(const snet_pkt *p, uint16_t *port)
 	}
 }
 
+static uint16_t sa_port(const struct sockaddr_storage *ss)
+{
+	return ntohs(ss->ss_family == AF_INET ? ((const struct sockaddr_in *)ss)->sin_port
+					      : ((const struct sockaddr_in6 *)ss)->sin6_port);
+}
+
 static int service(const struct relay_conf *c, const snet_pkt *p, struct sockaddr_storage *to)
 {
 	uint16_t svc = (uint16_t)(p->hdr.dst_host[0] << 8 | p->hdr.dst_host[1]);
@@ -64,7 +71,7 @@ static int service(const struct relay_conf *c, const snet_pkt *p, struct sockadd
 		if (c->svcs[i].ia == p->hdr.dst_ia &&
 		    (c->svcs[i].svc & (uint16_t)~SNET_SVC_MCAST) == (svc & (uint16_t)~SNET_SVC_MCAST)) {
 			*to = c->svcs[i].addr;
-			return RELAY_OK;
+			return sa_port(to) == SNET_ENDHOST_PORT ? RELAY_TO_DISPATCHER : RELAY_OK;
 		}
 	}
 	return RELAY_NO_SERVICE;
@@ -86,6 +93,8 @@ int relay_dst(const struct relay_conf *c, const snet_pkt *p, struct sockaddr_sto
 		return r;
 	if (p->hdr.dst_type == SNET_ADDR_SVC)
 		return service(c, p, to);
+	if (port == SNET_ENDHOST_PORT)
+		return RELAY_TO_DISPATCHER;
 	memset(to, 0, sizeof(*to));
 	if (p->hdr.dst_type == SNET_ADDR_IP4) {
 		struct sockaddr_in *s4 = (struct sockaddr_in *)to;

@@ -54,8 +54,10 @@ SNET_EXTERN void snet_network_opts_default(snet_network_opts *o);
 typedef struct snet_network_stats {
 	uint64_t route_hits, route_misses, route_flushes;
 	uint64_t route_miss_netlink, route_miss_probe;
-	uint64_t route_events; /* netlink messages that flushed the cache (ENOBUFS counts one) */
-	uint64_t restamps;     /* queued sends re-stamped with a new source before leaving */
+	uint64_t route_events;    /* netlink link/address/route/rule messages (each flushes) */
+	uint64_t route_overflows; /* times netlink events were lost (ENOBUFS): also a flush */
+	uint64_t route_reopens;   /* times the event socket broke and was replaced */
+	uint64_t restamps;        /* queued sends re-stamped with a new source before leaving */
 } snet_network_stats;
 
 /* State shared by conns: loop, topology, route cache and netlink watcher (Go: SCIONNetwork). */
@@ -68,7 +70,7 @@ struct snet_network_s {
 	snet_resolver resolver;
 	uv_poll_t events_poll;
 	uv_check_t closer;
-	int events_on;
+	int events_state, close_cb_pending;
 	snet__usock *socks;
 	unsigned n_conns;
 	uint64_t restamps;
@@ -163,6 +165,8 @@ struct snet_conn_s {
 	char disp_path[108];
 	snet_close_cb close_cb;
 	snet_send_t *cancelled;
+	unsigned held;        /* requests a transport holds until its own completion */
+	int close_deferred;   /* closed, waiting for those */
 	uv_check_t closer;
 	snet_conn_stats stats;
 };

@@ -192,6 +192,13 @@ void snet_conn_set_raw_cb(snet_conn_t *conn, snet_raw_cb cb)
 		snet__usock_update_poll(conn->sock);
 }
 
+static void finish_close(snet_conn_t *conn)
+{
+	conn->net->n_conns--;
+	if (conn->close_cb)
+		conn->close_cb(conn);
+}
+
 static void on_conn_closed(uv_handle_t *h)
 {
 	snet_conn_t *conn = h->data;
@@ -202,9 +209,29 @@ static void on_conn_closed(uv_handle_t *h)
 		r->cb(r, UV_ECANCELED);
 		r = next;
 	}
-	conn->net->n_conns--;
-	if (conn->close_cb)
-		conn->close_cb(conn);
+	/* Requests a transport still holds (a write on the dispatcher's socket) complete first:
+	 * the close callback is the last one, and the conn may be freed in it. */
+	if (conn->held) {
+		conn->close_deferred = 1;
+		return;
+	}
+	finish_close(conn);
+}
+
+void snet__send_hold(snet_send_t *req)
+{
+	req->conn->held++;
+}
+
+void snet__send_release(snet_send_t *req, int status)
+{
+	snet_conn_t *conn = req->conn;
+	conn->held--;
+	snet__send_complete(req, status);
+	if (conn->close_deferred && conn->held == 0) {
+		conn->close_deferred = 0;
+		finish_close(conn);
+	}
 }
 
 static void detach(snet_conn_t *conn)

@@ -12,6 +12,7 @@
 #define RECV_BUF 9216  /* Go: common.SupportedMTU rounded up */
 #define CTRL_BUF 128
 #define SEND_BATCH 64
+#define MAX_SEND_BATCHES 4 /* per wake-up, then the loop runs again */
 #define ECHO_POOL 8
 
 enum { CONN_INIT, CONN_BOUND, CONN_CLOSING };
@@ -79,6 +80,9 @@ struct arrival {
 	snet_udp_addr sender, local;
 };
 
+/* network.c: replaces a broken netlink event socket (also the tests' way to break it). */
+void snet__network_reopen_events(snet_network_t *net, int err);
+
 /* usock.c */
 int snet__usock_open(snet_network_t *net, const struct sockaddr *addr, const char *device,
 		     uint32_t mark, unsigned flags, int shared, snet__usock **out);
@@ -95,6 +99,10 @@ void snet__usock_log(snet_network_t *net, snet_log_level lvl, const char *fmt, .
 void snet__usock_process(snet__usock *s, const uint8_t *buf, size_t len,
 			 const struct sockaddr_storage *from, int dst_family, const uint8_t *dst_ip);
 void snet__send_complete(snet_send_t *req, int status);
+/* A transport that keeps a request beyond the queue (until its own completion callback)
+ * holds it; release completes it, and the conn's close waits for every held request. */
+void snet__send_hold(snet_send_t *req);
+void snet__send_release(snet_send_t *req, int status);
 snet_send_t *snet__usock_dequeue(snet__usock *s);
 void snet__usock_on_readable(snet__usock *s);
 void snet__usock_on_writable(snet__usock *s);

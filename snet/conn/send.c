@@ -391,10 +391,36 @@ static int retry_source(snet_send_t *r, int err)
 	return 1;
 }
 
+/* Detaches the first n requests of the queue: they left, whatever a callback does next. */
+static snet_send_t *take_sent(snet__usock *s, int n)
+{
+	snet_send_t *first = s->sq_head, *last = first;
+	for (int i = 1; i < n; i++)
+		last = last->next;
+	s->sq_head = last->next;
+	if (!s->sq_head)
+		s->sq_tail = NULL;
+	last->next = NULL;
+	return first;
+}
+
+/* Callbacks may close their own conn or another (which cancels what is still queued), send
+ * again, or close the socket: the sent requests were taken off the queue before the first
+ * callback, so each is reported exactly once, as sent. */
+static void complete_sent(snet_send_t *r)
+{
+	while (r) {
+		snet_send_t *next = r->next;
+		snet__send_complete(r, 0);
+		r = next;
+	}
+}
+
 void snet__usock_on_writable(snet__usock *s)
 {
 	struct send_batch *b = &s->sbatch;
-	while (s->sq_head && !s->closing) {
+	/* Bounded, like receiving: callbacks that keep queueing cannot starve the loop. */
+	for (int k = 0; k < MAX_SEND_BATCHES && s->sq_head && !s->closing; k++) {
 		unsigned n = fill_batch(s, b);
 		int sent = sendmmsg(s->fd, b->msg, n, MSG_DONTWAIT);
 		if (sent < 0) {
@@ -406,8 +432,8 @@ void snet__usock_on_writable(snet__usock *s)
 			snet__send_complete(snet__usock_dequeue(s), err);
 			continue;
 		}
-		for (int i = 0; i < sent; i++)
-			snet__send_complete(snet__usock_dequeue(s), 0);
+		if (sent > 0)
+			complete_sent(take_sent(s, sent));
 	}
 	snet__usock_update_poll(s);
 }

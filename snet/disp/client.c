@@ -136,8 +136,7 @@ static void on_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
 
 static void on_written(uv_write_t *w, int status)
 {
-	snet_send_t *req = w->data;
-	snet__send_complete(req, status);
+	snet__send_release(w->data, status);
 }
 
 static void pipe_flush(snet__usock *s)
@@ -159,6 +158,8 @@ static void pipe_flush(snet__usock *s)
 		int e = uv_write(&req->wreq, (uv_stream_t *)&t->pipe, b, req->nbufs + 2, on_written);
 		if (e)
 			snet__send_complete(req, e); /* only when the pipe is already closed */
+		else
+			snet__send_hold(req);
 	}
 }
 

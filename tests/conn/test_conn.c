@@ -246,6 +246,7 @@ static void raw_send(const char *ip, uint16_t port, const void *data, size_t len
 }
 
 /* A SCION/UDP packet as bytes, with the given hosts, IA and optional path. */
+static uint64_t build_src_ia = 0x0001ff0000000111ull;
 static size_t build(uint8_t *out, const char *dst, const char *src, uint64_t dst_ia,
 		    uint16_t dport, uint8_t ptype, const uint8_t *path, size_t plen)
 {
@@ -254,7 +255,7 @@ static size_t build(uint8_t *out, const char *dst, const char *src, uint64_t dst
 	snet_ip_parse(dst, strlen(dst), &d);
 	snet_ip_parse(src, strlen(src), &s);
 	p.hdr.dst_ia = dst_ia;
-	p.hdr.src_ia = 0x0001ff0000000111ull;
+	p.hdr.src_ia = build_src_ia;
 	snet_scion_hdr_set_ip(&p.hdr.dst_type, p.hdr.dst_host, d.ip, 4);
 	snet_scion_hdr_set_ip(&p.hdr.src_type, p.hdr.src_host, s.ip, 4);
 	p.hdr.path_type = ptype;
@@ -533,6 +534,93 @@ static void test_close_cancels_pending(void **state)
 	assert_int_equal(cancelled, 3);
 }
 
+
+/* ---- callbacks that close handles --------------------------------------------------------- */
+
+static snet_conn_t *close_on_sent;
+static int sent_status[8], sent_calls;
+static void on_sent_close(snet_send_t *req, int status)
+{
+	sent_status[sent_calls++ % 8] = status;
+	if (close_on_sent) {
+		snet_conn_close(close_on_sent, on_closed);
+		close_on_sent = NULL;
+	}
+}
+
+static snet_send_t reply_req;
+static void on_recv_reply(snet_conn_t *c, int status, const snet_msg *m)
+{
+	uv_buf_t b = uv_buf_init("re", 2);
+	close_on_sent = c;
+	assert_int_equal(snet_conn_send(&reply_req, c, &b, 1, m->from, on_sent_close), 0);
+}
+
+/* A UDP datagram and an SCMP echo request in one receive batch: the reply to the first and the
+ * echo answer leave in one sendmmsg, and the first completion closes the conn. (It used to
+ * dequeue from the queue the close had emptied: a crash.) */
+static void test_send_cb_closes_own_conn(void **state)
+{
+	snet_conn_t c;
+	uint8_t pkt[512], echo[512];
+	struct sockaddr_storage any = sa("0.0.0.0", 31511);
+	snet_conn_init(&net, &c);
+	assert_int_equal(snet_conn_bind(&c, (struct sockaddr *)&any, 0), 0);
+	snet_conn_set_flags(&c, SNET_CONN_ANSWER_ECHO);
+	snet_conn_recv_start(&c, on_recv_reply);
+	build_src_ia = IA;
+	size_t n = build(pkt, "127.0.0.1", "127.0.0.2", IA, 31511, 0, NULL, 0);
+	build_src_ia = 0x0001ff0000000111ull;
+	size_t m = build_scmp(echo, SNET_SCMP_ECHO_REQUEST, "127.0.0.1", "127.0.0.2");
+	raw_send("127.0.0.1", 31511, pkt, n, 0);
+	raw_send("127.0.0.1", 31511, echo, m, 0);
+	closed_count = sent_calls = 0;
+	run_until(&closed_count, 1);
+	assert_int_equal(sent_calls, 1);
+	assert_int_equal(sent_status[0], 0);
+	assert_int_equal(c.stats.echo_answered, 1);
+	assert_int_equal(c.stats.tx_packets, 2); /* the reply and the echo answer */
+}
+
+static int shared_rx;
+static void on_recv_count(snet_conn_t *c, int status, const snet_msg *m)
+{
+	shared_rx++;
+}
+
+/* On a socket shared by prefix-bound conns, A's first completion closes A: A's second request
+ * had left in the same batch (reported sent, not cancelled), and B's is reported once. */
+static void test_send_cb_closes_conn_on_shared_socket(void **state)
+{
+	snet_conn_t a, b, r;
+	snet_send_t req[3];
+	uv_buf_t buf = uv_buf_init("s", 1);
+	struct sockaddr_storage pa = sa("127.0.1.0", 31512), pb = sa("127.0.2.0", 31512),
+				pr = sa("127.0.0.1", 31513);
+	snet_conn_init(&net, &a);
+	snet_conn_init(&net, &b);
+	snet_conn_init(&net, &r);
+	assert_int_equal(snet_conn_bind_prefix(&a, (struct sockaddr *)&pa, 24, 0), 0);
+	assert_int_equal(snet_conn_bind_prefix(&b, (struct sockaddr *)&pb, 24, 0), 0);
+	assert_int_equal(snet_conn_bind(&r, (struct sockaddr *)&pr, 0), 0);
+	snet_conn_recv_start(&r, on_recv_count);
+	snet_udp_addr to = scion_addr("127.0.0.1", 31513);
+	closed_count = sent_calls = shared_rx = 0;
+	close_on_sent = &a;
+	assert_int_equal(snet_conn_send(&req[0], &a, &buf, 1, &to, on_sent_close), 0);
+	assert_int_equal(snet_conn_send(&req[1], &a, &buf, 1, &to, on_sent_close), 0);
+	assert_int_equal(snet_conn_send(&req[2], &b, &buf, 1, &to, on_sent_close), 0);
+	run_until(&closed_count, 1);
+	run_until(&shared_rx, 3);
+	assert_int_equal(sent_calls, 3);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(sent_status[i], 0);
+	closed_count = 0;
+	snet_conn_close(&b, on_closed);
+	snet_conn_close(&r, on_closed);
+	run_until(&closed_count, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -546,6 +634,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_prefix_demux_and_conflict, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ports_and_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_close_cancels_pending, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_send_cb_closes_own_conn, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_send_cb_closes_conn_on_shared_socket, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -57,6 +57,23 @@ static void test_rules(void **state)
 	p.payload_len = 10;
 	assert_int_equal(relay_dst(&c, &p, &to), RELAY_BAD_QUOTE);
 
+	/* Nothing is relayed to port 30041, the dispatcher itself: an echo reply with that
+	 * identifier, or an error quoting that source port, would loop forever. */
+	p = base(SNET_PROTO_SCMP);
+	p.scmp.type = SNET_SCMP_ECHO_REPLY;
+	p.scmp.identifier = SNET_ENDHOST_PORT;
+	assert_int_equal(relay_dst(&c, &p, &to), RELAY_TO_DISPATCHER);
+	q.udp.src_port = SNET_ENDHOST_PORT;
+	n = snet_pkt_emit(&q, SNET_EMIT_FIX, quote, sizeof(quote));
+	p = base(SNET_PROTO_SCMP);
+	p.scmp.type = SNET_SCMP_EXT_IF_DOWN;
+	p.payload = quote;
+	p.payload_len = (size_t)n;
+	assert_int_equal(relay_dst(&c, &p, &to), RELAY_TO_DISPATCHER);
+	p = base(SNET_PROTO_UDP);
+	p.udp.dst_port = SNET_ENDHOST_PORT;
+	assert_int_equal(relay_dst(&c, &p, &to), RELAY_TO_DISPATCHER);
+
 	p = base(SNET_PROTO_SCMP);
 	p.scmp.type = 200;
 	assert_int_equal(relay_dst(&c, &p, &to), RELAY_UNSUPPORTED);
@@ -82,6 +99,9 @@ static void test_services(void **state)
 	assert_int_equal(port_of(&to), 31000);
 	snet_scion_hdr_set_svc(&p.hdr.dst_type, p.hdr.dst_host, SNET_SVC_DS);
 	assert_int_equal(relay_dst(&c.relay, &p, &to), RELAY_NO_SERVICE);
+	/* A service "at" port 30041 would be the dispatcher itself. */
+	assert_int_equal(disp_config_add_service(&c, "1-ff00:0:110,DS", "10.110.1.9:30041"), 0);
+	assert_int_equal(relay_dst(&c.relay, &p, &to), RELAY_TO_DISPATCHER);
 }
 
 static int load(const char *text, struct disp_config *c, char *err, size_t n)
