@@ -70,6 +70,9 @@ typedef struct snet_resolver {
 	uint32_t seq;
 	unsigned flags;
 	uint64_t miss_netlink, miss_probe, errors;
+	uint64_t events_seen; /* link/address/route/rule messages read */
+	uint64_t overflows; /* times events were lost (ENOBUFS, an error on the socket) */
+	uint64_t reopens;   /* times the event socket was replaced after a hard error */
 } snet_resolver;
 
 /* Opens the netlink sockets (falling back silently when netlink is unavailable) and sizes the
@@ -82,9 +85,16 @@ SNET_EXTERN int snet_resolver_lookup(snet_resolver *r, const snet_route_key *k, 
 				     uint8_t src[16]);
 /* The event socket's fd to poll for reading, or -1. */
 SNET_EXTERN int snet_resolver_events_fd(const snet_resolver *r);
-/* Drains pending events; flushes the cache if any arrived or were lost (ENOBUFS). Returns the
- * number of events seen (ENOBUFS counts as one), or -errno. */
+/* Drains pending events; flushes the cache if any arrived or were lost (ENOBUFS, counted in
+ * overflows). Returns the number of events seen (ENOBUFS counts as one), or -errno when the
+ * socket is unusable (after flushing: the caller should reopen it). */
 SNET_EXTERN int snet_resolver_events_process(snet_resolver *r);
+/* Closes the event socket, for a caller that cannot watch it; lookups bypass the cache. */
+SNET_EXTERN void snet_resolver_events_off(snet_resolver *r);
+/* Replaces the event socket with a new, subscribed one and flushes the cache. Returns its fd,
+ * or -errno (then there is no event socket, and lookups bypass the cache: without events it
+ * could go stale unnoticed). */
+SNET_EXTERN int snet_resolver_events_reopen(snet_resolver *r);
 
 #ifdef __cplusplus
 }

@@ -71,7 +71,8 @@ int snet__nl_getroute(struct mnl_socket *nl, uint32_t seq, const snet_route_key 
 	}
 }
 
-int snet__nl_events_drain(struct mnl_socket *nl, snet_route_cache *rc)
+int snet__nl_events_drain(struct mnl_socket *nl, snet_route_cache *rc, uint64_t *events,
+			  uint64_t *overflows)
 {
 	uint8_t buf[16384];
 	int seen = 0;
@@ -82,14 +83,17 @@ int snet__nl_events_drain(struct mnl_socket *nl, snet_route_cache *rc)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return seen;
-			if (errno == ENOBUFS) {
-				/* Events were lost: whatever they said, the cache may be stale. */
-				snet_route_cache_flush(rc);
-				seen++;
-				continue;
-			}
-			return -errno;
+			/* Events were lost (ENOBUFS), or the socket broke: whatever they said, the
+			 * cache may be stale. */
+			snet_route_cache_flush(rc);
+			if (errno != ENOBUFS)
+				return -errno;
+			(*overflows)++;
+			seen++;
+			continue;
 		}
-		seen += snet_route_cache_feed(rc, buf, (size_t)r);
+		int n = snet_route_cache_feed(rc, buf, (size_t)r);
+		*events += (uint64_t)n;
+		seen += n;
 	}
 }

@@ -11,7 +11,8 @@ struct mnl_socket *snet__nl_events_open(void);
 int snet__nl_getroute(struct mnl_socket *nl, uint32_t seq, const snet_route_key *k,
 		      uint8_t src[16]);
 /* Reads pending event messages into the cache; see snet_resolver_events_process. */
-int snet__nl_events_drain(struct mnl_socket *nl, snet_route_cache *rc);
+int snet__nl_events_drain(struct mnl_socket *nl, snet_route_cache *rc, uint64_t *events,
+			  uint64_t *overflows);
 /* connect()+getsockname() on a throw-away UDP socket with the key's mark and device. */
 int snet__route_probe(const snet_route_key *k, uint16_t port, uint8_t src[16]);
 

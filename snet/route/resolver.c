@@ -49,14 +49,17 @@ static int lookup_uncached(snet_resolver *r, const snet_route_key *k, uint16_t p
 
 int snet_resolver_lookup(snet_resolver *r, const snet_route_key *k, uint16_t port, uint8_t src[16])
 {
-	if (snet_route_cache_get(&r->cache, k, src))
+	/* Without an event socket nothing would tell the cache that it went stale. */
+	bool cached = r->events != NULL;
+	if (cached && snet_route_cache_get(&r->cache, k, src))
 		return 0;
 	int err = lookup_uncached(r, k, port, src);
 	if (err) {
 		r->errors++;
 		return err;
 	}
-	snet_route_cache_put(&r->cache, k, src);
+	if (cached)
+		snet_route_cache_put(&r->cache, k, src);
 	return 0;
 }
 
@@ -67,5 +70,26 @@ int snet_resolver_events_fd(const snet_resolver *r)
 
 int snet_resolver_events_process(snet_resolver *r)
 {
-	return r->events ? snet__nl_events_drain(r->events, &r->cache) : 0;
+	if (!r->events)
+		return 0;
+	return snet__nl_events_drain(r->events, &r->cache, &r->events_seen, &r->overflows);
+}
+
+void snet_resolver_events_off(snet_resolver *r)
+{
+	if (r->events)
+		mnl_socket_close(r->events);
+	r->events = NULL;
+}
+
+int snet_resolver_events_reopen(snet_resolver *r)
+{
+	snet_route_cache_flush(&r->cache);
+	if (r->events)
+		mnl_socket_close(r->events);
+	r->events = snet__nl_events_open();
+	if (!r->events)
+		return errno ? -errno : -ENOTSOCK;
+	r->reopens++;
+	return mnl_socket_get_fd(r->events);
 }

@@ -141,8 +141,10 @@ stream_change() {
 	bg H "$T/$name.c" "$ECHO" client --ia $IA --remote "[$IA,$dst]:$port" --count 300 \
 		--interval-ms 3 --min-replies 1 --timeout-ms 500
 	local c=$LAST_PID
+	STREAM_CLIENT=$c
 	sleep 0.3
-	n H "$@"
+	# A shell function gets the client's PID in STREAM_CLIENT; anything else runs in H.
+	if declare -F "$1" >/dev/null; then "$@"; else n H "$@"; fi
 	wait $c || true
 	stop $s1
 	stop $s2
@@ -170,7 +172,6 @@ stream_change() {
 }
 
 test_live_changes() {
-	E2E_CHANGES=()
 	stream_change v4-route-only 10.9.0.1 10.1.0.2 10.2.0.2 \
 		ip route replace 10.9.0.1/32 via 10.2.0.1
 	n H ip route replace 10.9.0.1/32 via 10.1.0.1
@@ -188,6 +189,30 @@ test_live_changes() {
 		ip -6 addr del fd01::2/64 dev h1
 	stream_change v4-address-removal 10.1.0.1 10.1.0.2 10.1.0.3 \
 		ip addr del 10.1.0.2/24 dev h1
+}
+
+# ---- G: the netlink event socket overflows while the client is stopped ---------------------
+# The client is stopped (SIGSTOP), 20,000 address changes overflow its event socket, the
+# preferred source towards 10.9.0.1 switches, and the client resumes (SIGCONT): the overflow
+# must flush its cache and its watcher must keep running (it once stopped for good).
+overflow_storm() {
+	local f=$T/storm i
+	: >"$f"
+	for i in $(seq 0 9999); do echo "address add 10.77.$((i / 250)).$((i % 250 + 1))/32 dev lo"; done >>"$f"
+	for i in $(seq 0 9999); do echo "address del 10.77.$((i / 250)).$((i % 250 + 1))/32 dev lo"; done >>"$f"
+	kill -STOP "$STREAM_CLIENT"
+	n H ip -batch "$f"
+	n H ip route replace 10.9.0.1/32 via 10.1.0.1 src 10.1.0.3
+	kill -CONT "$STREAM_CLIENT"
+}
+
+test_overflow() {
+	stream_change v4-overflow 10.9.0.1 10.1.0.2 10.1.0.3 overflow_storm
+	local overflows
+	overflows=$(field "$T/v4-overflow.c" "stats route" overflows)
+	echo "# event socket overflows seen by the client: $overflows"
+	check "v4-overflow: the client counted the overflow" test "${overflows:-0}" -ge 1
+	n H ip route replace 10.9.0.1/32 via 10.1.0.1
 }
 
 # ---- D: device binding -----------------------------------------------------------------
@@ -252,11 +277,13 @@ test_malformed() {
 	check "all 50 malformed datagrams counted" test "${dropped:-0}" -ge 50
 }
 
+E2E_CHANGES=()
 setup
 test_client_source
 test_wildcard_server
 test_device
 test_prefix
 test_malformed
+test_overflow
 test_live_changes
 e2e_summary

@@ -5,13 +5,17 @@
  *                    [--device DEV] [--answer-echo] [--count N]
  *   snet-echo client --ia IA [--ports A-B] --remote SCION-ADDR [--next-hop IP:PORT]
  *                    [--path-hex HEX [--path-type N]] [--local IP:PORT] [--device DEV]
- *                    [--mark N] [--count N] [--interval-ms MS] [--timeout-ms MS]
- *                    [--expect SCION-ADDR] [--min-replies N]
+ *                    [--mark N] [--count N] [--interval-ms MS] [--window N]
+ *                    [--timeout-ms MS] [--expect SCION-ADDR] [--min-replies N]
  *   Either --ia IA [--ports A-B] or --topology topology.json; --paths FILE picks the first
  *   unexpired path to the remote (and its next hop) from an snet-topogen path database;
  *   --corrupt-mac flips a bit of its first MAC (the router must answer with SCMP 4/51),
  *   --corrupt-hop N that of hop N (answered by the router that owns it, across the links);
- *   --dispatcher SOCKET runs the conn in dispatcher mode.
+ *   --dispatcher SOCKET runs the conn in dispatcher mode. --window N (1..64) bounds the
+ *   requests without a reply: --interval-ms 0 sends as fast as that window allows (default
+ *   8; each reply sends the next; --timeout-ms without any reply ends the run); with an
+ *   interval and --window, a tick that finds the window full skips (counted as window_full).
+ *   A request whose send has not completed is never reused either (also window_full).
  *
  * The server prints one line per datagram and echoes it; the client prints one line per reply
  * and a summary, and exits 1 if replies are missing or come from another address than
@@ -29,6 +33,7 @@
 
 #define MAX_CONNS 8
 #define SEQ_MAX 100000
+#define SEND_SLOTS 64
 
 struct echo_req {
 	snet_send_t req;
@@ -53,9 +58,10 @@ static struct app {
 	uint64_t *sent_at;
 	uv_timer_t tick, deadline;
 	uv_signal_t sigs[3];
-	snet_send_t sreq[64];
-	char spay[64][32];
-	unsigned sreq_next;
+	snet_send_t sreq[SEND_SLOTS];
+	char spay[SEND_SLOTS][32];
+	bool sbusy[SEND_SLOTS];
+	long window, send_failed, window_full;
 } app = { .count = 0, .interval_ms = 10, .timeout_ms = 2000, .min_replies = -1 };
 
 static void log_stderr(void *ctx, snet_log_level lvl, const char *fmt, ...)
@@ -92,9 +98,13 @@ static void print_stats(void)
 	}
 	snet_network_stats n;
 	snet_network_get_stats(&app.net, &n);
-	printf("stats route hits=%llu misses=%llu flushes=%llu restamps=%llu\n",
+	printf("stats route hits=%llu misses=%llu miss_netlink=%llu miss_probe=%llu flushes=%llu "
+	       "events=%llu overflows=%llu reopens=%llu restamps=%llu\n",
 	       (unsigned long long)n.route_hits, (unsigned long long)n.route_misses,
-	       (unsigned long long)n.route_flushes, (unsigned long long)n.restamps);
+	       (unsigned long long)n.route_miss_netlink, (unsigned long long)n.route_miss_probe,
+	       (unsigned long long)n.route_flushes, (unsigned long long)n.route_events,
+	       (unsigned long long)n.route_overflows, (unsigned long long)n.route_reopens,
+	       (unsigned long long)n.restamps);
 	fflush(stdout);
 }
 
@@ -214,26 +224,67 @@ static int server_bind(snet_conn_t *c, const char *spec, bool prefix)
 
 static void on_client_sent(snet_send_t *req, int status)
 {
-	if (status < 0)
+	app.sbusy[req - app.sreq] = false;
+	if (status < 0) {
+		app.send_failed++;
 		fprintf(stderr, "snet-echo: send: %s\n", snet_strerror(status));
+	}
 }
 
-static void send_one(uv_timer_t *t)
+/* Waits timeout_ms for the last replies (with --interval-ms 0: for the next reply). */
+static void arm_deadline(void)
 {
-	if (app.sent >= app.count) {
-		uv_timer_stop(&app.tick);
-		uv_timer_start(&app.deadline, (uv_timer_cb)shutdown_app, (uint64_t)app.timeout_ms, 0);
+	uv_timer_start(&app.deadline, (uv_timer_cb)shutdown_app, (uint64_t)app.timeout_ms, 0);
+}
+
+static int free_slot(void)
+{
+	for (int k = 0; k < SEND_SLOTS; k++)
+		if (!app.sbusy[k])
+			return k;
+	return -1;
+}
+
+/* One request, if the window has room; a request still in flight is never reused. */
+static void send_one(void)
+{
+	long outstanding = app.sent - app.received - app.send_failed;
+	int k = !app.window || outstanding < app.window ? free_slot() : -1;
+	if (app.sent >= app.count)
+		return;
+	if (k < 0) {
+		app.window_full++;
 		return;
 	}
-	unsigned k = app.sreq_next++ % 64;
 	int n = snprintf(app.spay[k], sizeof(app.spay[k]), "seq-%ld", app.sent);
 	uv_buf_t b = uv_buf_init(app.spay[k], (unsigned)n);
 	if (app.sent < SEQ_MAX)
 		app.sent_at[app.sent] = uv_hrtime();
 	int err = snet_conn_send(&app.sreq[k], &app.conns[0], &b, 1, &app.remote, on_client_sent);
-	if (err)
+	if (err) {
+		app.send_failed++;
 		fprintf(stderr, "snet-echo: send seq %ld: %s\n", app.sent, snet_strerror(err));
+	} else {
+		app.sbusy[k] = true;
+	}
 	app.sent++;
+}
+
+static void on_tick(uv_timer_t *t)
+{
+	send_one();
+	if (app.sent >= app.count) {
+		uv_timer_stop(&app.tick);
+		arm_deadline();
+	}
+}
+
+/* --interval-ms 0: fill the window; each reply sends the next (on_client_recv). */
+static void fill_window(void)
+{
+	for (long i = 0; i < app.window && app.sent < app.count; i++)
+		send_one();
+	arm_deadline();
 }
 
 static bool same_endpoint(const snet_udp_addr *a, const snet_udp_addr *b)
@@ -260,8 +311,12 @@ static void on_client_recv(snet_conn_t *c, int status, const snet_msg *m)
 	       addr_str(m->from, from, sizeof(from)),
 	       cli_sockaddr_str(&m->from->next_hop, text, sizeof(text)), rtt, ok ? "OK" : "MISMATCH");
 	fflush(stdout);
-	if (app.received >= app.count)
+	if (app.received >= app.count) {
 		shutdown_app();
+	} else if (app.interval_ms == 0) {
+		send_one();
+		arm_deadline();
+	}
 }
 
 static void on_client_scmp(snet_conn_t *c, const snet_scmp_msg *m)
@@ -300,7 +355,13 @@ static int client_start(const char *local_spec)
 		return err;
 	snet_conn_set_scmp_cb(c, on_client_scmp);
 	app.sent_at = calloc(SEQ_MAX, sizeof(*app.sent_at));
-	uv_timer_start(&app.tick, send_one, 0, (uint64_t)app.interval_ms);
+	if (app.interval_ms) {
+		uv_timer_start(&app.tick, on_tick, 0, (uint64_t)app.interval_ms);
+	} else {
+		if (!app.window)
+			app.window = 8;
+		fill_window();
+	}
 	return 0;
 }
 
@@ -324,7 +385,7 @@ static void parse_remote(const char *s, snet_udp_addr *a)
 
 enum { OPT_IA = 256, OPT_PORTS, OPT_BIND, OPT_PREFIX, OPT_DEVICE, OPT_ANSWER, OPT_COUNT, OPT_REMOTE, OPT_NH,
        OPT_PATH, OPT_PTYPE, OPT_LOCAL, OPT_MARK, OPT_INTERVAL, OPT_TIMEOUT, OPT_EXPECT, OPT_MIN, OPT_VERBOSE,
-       OPT_NONL, OPT_TOPO, OPT_PATHS, OPT_CORRUPT, OPT_DISP, OPT_CORRUPT_HOP };
+       OPT_NONL, OPT_TOPO, OPT_PATHS, OPT_CORRUPT, OPT_DISP, OPT_CORRUPT_HOP, OPT_WINDOW };
 
 static const struct option longs[] = {
 	{ "ia", 1, 0, OPT_IA },           { "ports", 1, 0, OPT_PORTS },
@@ -339,6 +400,7 @@ static const struct option longs[] = {
 	{ "no-netlink", 0, 0, OPT_NONL }, { "topology", 1, 0, OPT_TOPO },
 	{ "paths", 1, 0, OPT_PATHS },     { "corrupt-mac", 0, 0, OPT_CORRUPT },
 	{ "dispatcher", 1, 0, OPT_DISP },   { "corrupt-hop", 1, 0, OPT_CORRUPT_HOP },
+	{ "window", 1, 0, OPT_WINDOW },
 	{ 0, 0, 0, 0 },
 };
 
@@ -395,6 +457,11 @@ static void parse_opt(int o, const char *v, struct args *a)
 	case OPT_LOCAL: a->local = v; break;
 	case OPT_MARK: app.mark = (uint32_t)num(v); break;
 	case OPT_INTERVAL: app.interval_ms = num(v); break;
+	case OPT_WINDOW:
+		app.window = num(v);
+		if (app.window < 1 || app.window > SEND_SLOTS)
+			cli_usage("snet-echo: --window: expected 1..64");
+		break;
 	case OPT_TIMEOUT: app.timeout_ms = num(v); break;
 	case OPT_EXPECT: parse_remote(v, &app.expect); app.has_expect = true; break;
 	case OPT_MIN: app.min_replies = num(v); break;
@@ -534,8 +601,8 @@ int main(int argc, char **argv)
 	uv_run(app.loop, UV_RUN_DEFAULT);
 	if (!app.server) {
 		long need = app.min_replies >= 0 ? app.min_replies : app.count;
-		printf("summary sent=%ld received=%ld mismatches=%ld\n", app.sent, app.received,
-		       app.mismatches);
+		printf("summary sent=%ld received=%ld mismatches=%ld window_full=%ld\n", app.sent,
+		       app.received, app.mismatches, app.window_full);
 		app.rc = app.received >= need && app.mismatches == 0 ? 0 : 1;
 	}
 	free(app.sent_at);
