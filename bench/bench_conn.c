@@ -15,6 +15,7 @@
 
 #include "snet/snet.h"
 #include "bench.h"
+#include "../snet/route/resolver.h" /* the resolver a network owns, measured alone */
 
 #define IA 0x0001ff0000000110ull
 #define WINDOW 32
@@ -189,21 +190,21 @@ static double raw_udp_echo_pps(void)
 
 static double resolver_ns(unsigned flags, int miss, int rounds)
 {
-	snet_resolver r;
+	snet__resolver r;
 	uint8_t src[16];
 	snet_route_key k = { .family = AF_INET };
 	inet_pton(AF_INET, "127.0.0.1", k.addr);
-	if (snet_resolver_init(&r, 256, flags) != 0)
+	if (snet__resolver_init(&r, 256, flags) != 0)
 		return -1;
-	snet_resolver_lookup(&r, &k, 31000, src);
+	snet__resolver_lookup(&r, &k, 31000, src);
 	uint64_t t0 = bench_now_ns();
 	for (int i = 0; i < rounds; i++) {
 		if (miss)
 			snet_route_cache_flush(&r.cache);
-		bench_sink += (uint64_t)snet_resolver_lookup(&r, &k, 31000, src) + src[0];
+		bench_sink += (uint64_t)snet__resolver_lookup(&r, &k, 31000, src) + src[0];
 	}
 	double ns = (double)(bench_now_ns() - t0) / rounds;
-	snet_resolver_close(&r);
+	snet__resolver_close(&r);
 	return ns;
 }
 
@@ -229,10 +230,10 @@ static int addr_change(struct mnl_socket *nl, uint16_t type, uint32_t seq)
 	return n < 0 ? -errno : mnl_cb_run(buf, (size_t)n, seq, 0, NULL, NULL) < 0 ? -errno : 0;
 }
 
-static void drain(snet_resolver *r)
+static void drain(snet__resolver *r)
 {
 	usleep(2000);
-	snet_resolver_events_process(r);
+	snet__resolver_events_process(r);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -245,12 +246,12 @@ static double invalidation_us(void)
 {
 	enum { N = 21 };
 	double us[N];
-	snet_resolver r;
+	snet__resolver r;
 	struct mnl_socket *nl = mnl_socket_open(NETLINK_ROUTE);
 	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0 ||
-	    snet_resolver_init(&r, 64, 0) != 0 || snet_resolver_events_fd(&r) < 0)
+	    snet__resolver_init(&r, 64, 0) != 0 || snet__resolver_events_fd(&r) < 0)
 		return -1;
-	int fd = snet_resolver_events_fd(&r);
+	int fd = snet__resolver_events_fd(&r);
 	for (int i = 0; i < N; i++) {
 		if (addr_change(nl, RTM_NEWADDR, 1000 + 2 * (uint32_t)i) < 0)
 			return -1;
@@ -263,11 +264,11 @@ static double invalidation_us(void)
 		FD_SET(fd, &rd);
 		struct timeval tv = { 1, 0 };
 		select(fd + 1, &rd, NULL, NULL, &tv);
-		snet_resolver_events_process(&r);
+		snet__resolver_events_process(&r);
 		us[i] = (double)(bench_now_ns() - t0) / 1e3;
 		drain(&r);
 	}
-	snet_resolver_close(&r);
+	snet__resolver_close(&r);
 	mnl_socket_close(nl);
 	qsort(us, N, sizeof(us[0]), cmp_double);
 	return us[N / 2];
@@ -299,7 +300,7 @@ void bench_conn(void)
 	bench_report("resolver_hit_ns", resolver_ns(0, 0, 2000000), "ns");
 	bench_report("resolver_miss_netlink_us", resolver_ns(0, 1, 20000) / 1e3, "us");
 	bench_report("resolver_miss_connect_us",
-		     resolver_ns(SNET_RESOLVER_NO_NETLINK, 1, 20000) / 1e3, "us");
+		     resolver_ns(SNET__RESOLVER_NO_NETLINK, 1, 20000) / 1e3, "us");
 	if (own == 0) {
 		double inv = invalidation_us();
 		if (inv >= 0)

@@ -173,7 +173,7 @@ static int do_register(struct client *c, const snet_disp_frame *f)
 	snet_disp_reg r;
 	uint8_t reply[32];
 	if (f->addr.ss_family != AF_UNSPEC || snet_disp_reg_parse(f->payload, f->len, &r) < 0 ||
-	    r.l4 != 17 || (r.ia != S.net->topo.local_ia && r.ia != 0))
+	    r.l4 != 17 || (r.ia != snet_network_topology(S.net)->local_ia && r.ia != 0))
 		return -1;
 	if (port_of(&r.public_addr) && conflicts(&r, port_of(&r.public_addr))) {
 		S.st.conflicts++;
@@ -185,7 +185,7 @@ static int do_register(struct client *c, const snet_disp_frame *f)
 	snet_udp_addr local;
 	snet_conn_local(&c->conn, &local);
 	c->registered = 1;
-	c->ia = S.net->topo.local_ia;
+	c->ia = snet_network_topology(S.net)->local_ia;
 	c->addr = r.public_addr;
 	c->port = local.port;
 	snet_conn_set_raw_cb(&c->conn, to_app);
@@ -246,34 +246,39 @@ static void alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 	*buf = uv_buf_init((char *)c->rbuf + c->used, (unsigned)(RBUF - c->used));
 }
 
+/* One frame: the registration first, then packets. Non-zero stops the reader. */
+static int on_frame(const snet_disp_frame *f, void *arg)
+{
+	struct client *c = arg;
+	if (c->registered) {
+		from_app(c, f);
+		return c->closing;
+	}
+	if (do_register(c, f) < 0) {
+		S.st.refused++;
+		close_client(c);
+	}
+	return c->closing;
+}
+
 static void on_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
 {
 	struct client *c = st->data;
-	snet_disp_frame f;
-	size_t at = 0;
-	int k = 0;
 	if (n < 0) {
 		close_client(c);
 		return;
 	}
 	c->used += (size_t)n;
-	while (!c->closing && (k = snet_disp_frame_parse(c->rbuf + at, c->used - at, &f)) > 0) {
-		at += (size_t)k;
-		if (c->registered) {
-			from_app(c, &f);
-		} else if (do_register(c, &f) < 0) {
-			S.st.refused++;
-			close_client(c);
-			return;
-		}
-	}
+	int k = snet_disp_frames_run(c->rbuf, c->used, on_frame, c);
+	if (c->closing)
+		return;
 	if (k < 0) {
 		S.st.malformed_frames++;
 		close_client(c);
 		return;
 	}
-	memmove(c->rbuf, c->rbuf + at, c->used - at);
-	c->used -= at;
+	memmove(c->rbuf, c->rbuf + k, c->used - (size_t)k);
+	c->used -= (size_t)k;
 }
 
 static void on_connection(uv_stream_t *server, int status)

@@ -136,70 +136,29 @@ static const snet_topo_link *topo_link(uint16_t ifid)
 
 /* ---- delivery to end hosts (Go: resolveLocalDst, dstScionPort, getDstPortSCMP) ------------ */
 
-static uint16_t quoted_port(const snet_pkt *p)
+static int dst_port(const snet_pkt *p)
 {
-	snet_pkt q;
-	if (snet_pkt_parse(p->payload, p->payload_len, &q, NULL) < 0) {
-		/* A quote is usually cut short; find the L4 header by the common header alone. */
-		snet_scion_hdr h;
-		int hl = snet_scion_hdr_parse(p->payload, p->payload_len, &h, NULL);
-		if (hl < 0 || (size_t)hl + 4 > p->payload_len)
-			return 0;
-		const uint8_t *l4 = p->payload + hl;
-		if (h.next_hdr == SNET_PROTO_UDP)
-			return (uint16_t)(l4[0] << 8 | l4[1]);
-		if (h.next_hdr == SNET_PROTO_SCMP && (size_t)hl + 6 <= p->payload_len)
-			return (uint16_t)(l4[4] << 8 | l4[5]);
-		return 0;
-	}
-	if (q.l4 == SNET_PROTO_UDP)
-		return q.udp.src_port;
-	if (q.l4 == SNET_PROTO_SCMP)
-		return q.scmp.identifier;
-	return 0;
-}
-
-static uint16_t dst_port(const snet_pkt *p)
-{
-	if (R.legacy)
-		return SNET_ENDHOST_PORT;
-	switch (p->l4) {
-	case SNET_PROTO_UDP:
-		return p->udp.dst_port;
-	case SNET_PROTO_SCMP:
-		switch (p->scmp.type) {
-		case SNET_SCMP_ECHO_REQUEST:
-		case SNET_SCMP_TRACEROUTE_REQUEST:
-			return SNET_ENDHOST_PORT;
-		case SNET_SCMP_ECHO_REPLY:
-		case SNET_SCMP_TRACEROUTE_REPLY:
-			return p->scmp.identifier;
-		default:
-			return snet_scmp_is_error(p->scmp.type) ? quoted_port(p) : 0;
-		}
-	default:
-		return SNET_ENDHOST_PORT;
-	}
+	return R.legacy ? SNET_ENDHOST_PORT : snet_pkt_endhost_port(p);
 }
 
 static void deliver(const uint8_t *b, size_t n, const snet_pkt *p)
 {
 	struct sockaddr_storage to;
 	memset(&to, 0, sizeof(to));
-	uint16_t port = dst_port(p);
-	if (port == 0 || p->hdr.dst_type == SNET_ADDR_SVC) {
+	int port = dst_port(p);
+	if (port <= 0 || p->hdr.dst_type == SNET_ADDR_SVC) {
 		R.drops[D_NO_HOST]++;
 		return;
 	}
 	if (p->hdr.dst_type == SNET_ADDR_IP4) {
 		struct sockaddr_in *s4 = (struct sockaddr_in *)&to;
 		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
+		s4->sin_port = htons((uint16_t)port);
 		memcpy(&s4->sin_addr, p->hdr.dst_host, 4);
 	} else {
 		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&to;
 		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
+		s6->sin6_port = htons((uint16_t)port);
 		memcpy(&s6->sin6_addr, p->hdr.dst_host, 16);
 	}
 	count_src(p);

@@ -7,19 +7,21 @@
  * the snet_network_t, and flushed by any netlink link/address/route/rule event. A reply to a
  * received sender leaves from the exact address the packet arrived at.
  *
- * Handles and requests follow libuv: caller-owned memory, init/start/stop functions, callbacks with a
- * status, close with a callback after which the memory may be freed, negative error codes
- * (-errno, equal to UV_E* on Linux, or SNET_E_*). The conn owns its UDP socket and watches it
- * with a uv_poll_t, since uv_udp_t cannot carry IP_PKTINFO. */
+ * Handles and requests follow libuv: caller-owned memory, init/start/stop functions, callbacks
+ * with a status, close with a callback after which the memory may be freed, negative error
+ * codes (-errno, equal to UV_E* on Linux, or SNET_E_*). Their private members live in the
+ * library (snet/abi.h says how the ABI is kept). Callbacks may close their own conn or any
+ * other: every completion stays correct, and nothing is called back after a close callback. */
 #ifndef SNET_CONN_H
 #define SNET_CONN_H
 
-#include <net/if.h>
+#include <stdbool.h>
+#include <sys/socket.h>
 #include <uv.h>
 
+#include "snet/abi.h"
 #include "snet/addr.h"
 #include "snet/path.h"
-#include "snet/route.h"
 #include "snet/topology.h"
 #include "snet/wire.h"
 
@@ -30,7 +32,6 @@ extern "C" {
 typedef struct snet_network_s snet_network_t;
 typedef struct snet_conn_s snet_conn_t;
 typedef struct snet_send_s snet_send_t;
-typedef struct snet__usock snet__usock;
 
 typedef enum { SNET_LOG_DEBUG, SNET_LOG_INFO, SNET_LOG_WARN, SNET_LOG_ERROR } snet_log_level;
 typedef void (*snet_log_fn)(void *ctx, snet_log_level lvl, const char *fmt, ...)
@@ -40,16 +41,21 @@ typedef void (*snet_log_fn)(void *ctx, snet_log_level lvl, const char *fmt, ...)
  * generation: the moment from which no packet leaves from a source chosen before it. */
 typedef void (*snet_route_change_cb)(snet_network_t *net, uint64_t gen);
 
+/* Network flags. */
+#define SNET_NETWORK_NO_NETLINK 0x1 /* find sources by the connect() probe, not RTM_GETROUTE */
+
 typedef struct snet_network_opts {
-	snet_log_fn log; /* NULL: silent */
+	size_t size;                /* set by snet_network_opts_default */
+	snet_log_fn log;            /* NULL: silent */
 	void *log_ctx;
-	unsigned resolver_flags;    /* SNET_RESOLVER_NO_NETLINK forces the connect() probe */
+	unsigned flags;             /* SNET_NETWORK_* */
 	size_t route_cache_cap;     /* default 256 */
 	unsigned recv_batch;        /* datagrams per recvmmsg, 1..64, default 32 */
 	snet_route_change_cb route_change_cb;
 } snet_network_opts;
 
-SNET_EXTERN void snet_network_opts_default(snet_network_opts *o);
+SNET_EXTERN void snet_network_opts_init(snet_network_opts *o, size_t size);
+#define snet_network_opts_default(o) snet_network_opts_init((o), sizeof(*(o)))
 
 typedef struct snet_network_stats {
 	uint64_t route_hits, route_misses, route_flushes;
@@ -58,31 +64,29 @@ typedef struct snet_network_stats {
 	uint64_t route_overflows; /* times netlink events were lost (ENOBUFS): also a flush */
 	uint64_t route_reopens;   /* times the event socket broke and was replaced */
 	uint64_t restamps;        /* queued sends re-stamped with a new source before leaving */
+	uint64_t echo_pool_full;  /* echo requests not answered: all answer slots in flight */
 } snet_network_stats;
 
-/* State shared by conns: loop, topology, route cache and netlink watcher (Go: SCIONNetwork). */
+/* State shared by conns: loop, topology, route cache and netlink watcher, and the buffers one
+ * loop needs for receiving and sending (Go: SCIONNetwork). */
 struct snet_network_s {
 	void *data;               /* yours */
 	uv_loop_t *loop;          /* read-only */
-	snet_topology topo;       /* read-only copy */
-	/* private */
-	snet_network_opts opts;
-	snet_resolver resolver;
-	uv_poll_t events_poll;
-	uv_check_t closer;
-	int events_state, close_cb_pending;
-	snet__usock *socks;
-	unsigned n_conns;
-	uint64_t restamps;
-	void (*close_cb)(snet_network_t *net);
+	struct snet__network *priv_;
 };
 
-/* Copies topo; opts may be NULL for the defaults. Returns 0 or -errno. */
+/* Copies topo; opts may be NULL for the defaults. Returns 0, -ENOMEM, or UV_EINVAL (opts
+ * without a size: fill it with snet_network_opts_default first). */
 SNET_EXTERN int snet_network_init(uv_loop_t *loop, snet_network_t *net, const snet_topology *topo,
 				  const snet_network_opts *opts);
-/* Closes the netlink watcher; cb runs from the loop. UV_EBUSY while conns are open. */
+/* Closes the netlink watcher and frees the network's memory; cb runs from the loop. UV_EBUSY
+ * while conns are open. */
 SNET_EXTERN int snet_network_close(snet_network_t *net, void (*cb)(snet_network_t *net));
-SNET_EXTERN void snet_network_get_stats(const snet_network_t *net, snet_network_stats *s);
+/* The topology the network was made with. */
+SNET_EXTERN const snet_topology *snet_network_topology(const snet_network_t *net);
+SNET_EXTERN void snet_network_stats_get(const snet_network_t *net, snet_network_stats *s,
+					size_t size);
+#define snet_network_get_stats(net, s) snet_network_stats_get((net), (s), sizeof(*(s)))
 
 /* ---- conns -------------------------------------------------------------------------------- */
 
@@ -94,6 +98,7 @@ typedef struct snet_conn_stats {
 	uint64_t drop_other;        /* other L4, SCMP nobody asked for, no last hop, no buffer */
 	uint64_t scmp_received, echo_answered;
 	uint64_t send_errors, send_retries;
+	uint64_t drop_svc;          /* to or from an SVC address: for services, not for conns */
 } snet_conn_stats;
 
 /* One received datagram. Everything is borrowed until the callback returns. */
@@ -105,7 +110,8 @@ typedef struct snet_msg {
 	const snet_pkt *pkt;        /* the whole parsed packet */
 } snet_msg;
 
-/* status 0 with a message, or a negative error from the socket with msg NULL. */
+/* status 0 with a message, or a negative error with msg NULL: from the socket, or
+ * SNET_E_DISPATCHER when the dispatcher of a conn in dispatcher mode went away. */
 typedef void (*snet_recv_cb)(snet_conn_t *conn, int status, const snet_msg *msg);
 
 /* An SCMP message for this conn. path_down is set for External Interface Down (ingress = the
@@ -122,12 +128,13 @@ typedef void (*snet_scmp_cb)(snet_conn_t *conn, const snet_scmp_msg *msg);
 typedef void (*snet_close_cb)(snet_conn_t *conn);
 
 /* A packet that is for this host but not for this conn's port (another UDP port, an SCMP
- * message other than an echo/traceroute request, another L4): what a dispatcher relays. */
+ * message other than an echo/traceroute request, another L4, an SVC destination): what a
+ * dispatcher relays. */
 typedef struct snet_raw_msg {
 	const uint8_t *data;  /* the whole SCION packet as received */
 	size_t len;
 	const snet_pkt *pkt;
-	const snet_host *dst; /* the address it arrived at (equal to the SCION destination) */
+	const snet_host *dst; /* the address it arrived at */
 	const struct sockaddr_storage *from; /* underlay source */
 } snet_raw_msg;
 typedef void (*snet_raw_cb)(snet_conn_t *conn, const snet_raw_msg *msg);
@@ -143,54 +150,15 @@ typedef void (*snet_send_cb)(snet_send_t *req, int status);
 struct snet_conn_s {
 	void *data;           /* yours; the library never touches it */
 	snet_network_t *net;  /* read-only */
-	/* private */
-	snet__usock *sock;
-	snet_conn_t *next_on_sock;
-	struct sockaddr_storage local; /* bound address and port */
-	uint8_t prefix_len;            /* 0: not prefix-bound */
-	uint8_t prefix[16];
-	int family;
-	char device[IF_NAMESIZE];
-	uint32_t ifindex, mark;
-	unsigned flags;
-	int state;
-	snet_udp_addr remote;
-	uint8_t remote_path[SNET_MAX_HDR_LEN];
-	int has_remote;
-	snet_recv_cb recv_cb;
-	snet_scmp_cb scmp_cb;
-	snet_raw_cb raw_cb;
-	/* set by snet_conn_set_dispatcher: bind registers with a dispatcher instead */
-	int (*open_sock)(snet_conn_t *conn, const struct sockaddr *addr, snet__usock **out);
-	char disp_path[108];
-	snet_close_cb close_cb;
-	snet_send_t *cancelled;
-	unsigned held;        /* requests a transport holds until its own completion */
-	int close_deferred;   /* closed, waiting for those */
-	uv_check_t closer;
-	snet_conn_stats stats;
+	SNET_PRIVATE(2304);
 };
 
-/* A send request: holds everything it needs, so a send never allocates. */
+/* A send request: holds everything it needs (the emitted headers among it), so that a send
+ * never allocates. One request per datagram in flight; reusable from its callback on. */
 struct snet_send_s {
 	void *data;          /* yours */
 	snet_conn_t *conn;   /* read-only */
-	/* private */
-	snet_send_cb cb;
-	snet_send_t *next;
-	snet_scion_hdr h;    /* h.path points into hdr */
-	uint8_t hdr[SNET_MAX_HDR_LEN + SNET_UDP_HDR_LEN];
-	uint16_t hdr_len, src_off, l4_off;
-	uint8_t l4;
-	uv_buf_t bufs[4];
-	unsigned nbufs;
-	struct sockaddr_storage nh;
-	snet_route_key key;
-	uint64_t gen;
-	uint8_t src[16];
-	uint8_t src_mode, retried;
-	uv_write_t wreq;     /* dispatcher mode */
-	uint8_t fhdr[32];
+	SNET_PRIVATE(1856);
 };
 
 /* Go: part of SCIONNetwork.Listen/Dial. Returns 0. */
@@ -219,7 +187,7 @@ SNET_EXTERN int snet_conn_bind(snet_conn_t *conn, const struct sockaddr *addr, u
 SNET_EXTERN int snet_conn_bind_prefix(snet_conn_t *conn, const struct sockaddr *addr,
 				      unsigned prefix_len, unsigned flags);
 /* Go: Dial's remote. Copies remote and its path; sends with dst NULL go there. Does not filter
- * what is received (as in Go). Returns 0 or SNET_E_NO_PATH. */
+ * what is received (as in Go). Returns 0, SNET_E_NO_PATH or SNET_E_BAD_PATH_LEN. */
 SNET_EXTERN int snet_conn_connect(snet_conn_t *conn, const snet_udp_addr *remote);
 /* Go: Conn.LocalAddr. IA, bound IP (possibly a wildcard) and port. SNET_E_NOT_BOUND. */
 SNET_EXTERN int snet_conn_local(const snet_conn_t *conn, snet_udp_addr *out);
@@ -260,7 +228,8 @@ SNET_EXTERN int snet_conn_send_raw(snet_send_t *req, snet_conn_t *conn, const uv
 /* Closes the conn; pending sends end with UV_ECANCELED, then cb runs (from the loop). */
 SNET_EXTERN void snet_conn_close(snet_conn_t *conn, snet_close_cb cb);
 /* Counters, including drops on a socket shared by prefix-bound conns. */
-SNET_EXTERN void snet_conn_get_stats(const snet_conn_t *conn, snet_conn_stats *s);
+SNET_EXTERN void snet_conn_stats_get(const snet_conn_t *conn, snet_conn_stats *s, size_t size);
+#define snet_conn_get_stats(conn, s) snet_conn_stats_get((conn), (s), sizeof(*(s)))
 
 #ifdef __cplusplus
 }

@@ -38,6 +38,13 @@ typedef struct snet_disp_frame {
  * when more bytes are needed, or SNET_E_BAD_COOKIE, SNET_E_BAD_ADDR_TYPE, SNET_E_BAD_FIELD
  * (length over SNET_DISP_MAX_PAYLOAD): the stream cannot continue. */
 SNET_EXTERN int snet_disp_frame_parse(const uint8_t *buf, size_t len, snet_disp_frame *f);
+/* The stream reader for both ends (libmnl's mnl_cb_run shape): hands every whole frame at the
+ * start of buf to cb, in order, until cb returns non-zero. Returns the bytes consumed (a
+ * partial frame at the end stays for the next call, with more bytes), or a parse error: the
+ * stream is broken and cannot continue. */
+typedef int (*snet_disp_frame_cb)(const snet_disp_frame *f, void *arg);
+SNET_EXTERN int snet_disp_frames_run(const uint8_t *buf, size_t len, snet_disp_frame_cb cb,
+				     void *arg);
 /* Writes the frame header (cookie .. port) for a payload of len bytes; the payload follows it.
  * Returns the header length or SNET_E_NOBUF. */
 SNET_EXTERN int snet_disp_frame_header(const struct sockaddr *addr, size_t len, uint8_t *buf,

@@ -35,6 +35,16 @@ SNET_EXTERN int snet_path_reverse(uint8_t type, const uint8_t *in, size_t len, u
  * other L4. */
 SNET_EXTERN int snet_pkt_reply(const snet_pkt *in, snet_pkt *out, uint8_t *pathbuf, size_t cap);
 
+/* The underlay port a router delivers p to on the end host, which the shim dispatcher's
+ * relay also follows (Go v0.15: router/dataplane.go dstScionPort and getDstPortSCMP,
+ * dispatcher/dispatcher.go getDstSCMP): UDP and TCP by destination port; SCMP echo and
+ * traceroute requests and any other L4 to 30041; echo and traceroute replies by Identifier;
+ * SCMP errors by the quoted packet's UDP source port (0 counts as truncated) or the Identifier
+ * of a quoted echo/traceroute request. SVC destinations go to a service instead: not here.
+ * Returns the port, or SNET_E_BAD_QUOTE, SNET_E_UNSUPPORTED_SCMP, or SNET_E_TRUNCATED (a TCP
+ * header under 20 bytes). */
+SNET_EXTERN int snet_pkt_endhost_port(const snet_pkt *p);
+
 #ifdef __cplusplus
 }
 #endif

@@ -3,7 +3,7 @@
 #define SNET_VERSION_H
 
 #define SNET_VERSION_MAJOR 0
-#define SNET_VERSION_MINOR 1
+#define SNET_VERSION_MINOR 2
 #define SNET_VERSION_PATCH 0
 
 #if defined(SNET_BUILDING) && defined(__GNUC__)

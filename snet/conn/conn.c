@@ -6,213 +6,218 @@
 
 #include "internal.h"
 
+/* The private area must hold what the library keeps there (snet/abi.h). */
+_Static_assert(sizeof(struct conn_priv) <= sizeof(((snet_conn_t *)0)->priv_),
+	       "snet_conn_t's private area is too small");
+_Static_assert(sizeof(struct send_priv) <= sizeof(((snet_send_t *)0)->priv_),
+	       "snet_send_t's private area is too small");
+
 int snet_conn_init(snet_network_t *net, snet_conn_t *conn)
 {
 	memset(conn, 0, sizeof(*conn));
 	conn->net = net;
-	conn->state = CONN_INIT;
-	uv_check_init(net->loop, &conn->closer);
-	conn->closer.data = conn;
-	net->n_conns++;
+	struct conn_priv *p = CONN(conn);
+	p->state = CONN_INIT;
+	uv_check_init(net->loop, &p->closer);
+	p->closer.data = conn;
+	NET(net)->n_conns++;
 	return 0;
 }
 
 int snet_conn_set_device(snet_conn_t *conn, const char *ifname)
 {
-	if (conn->state != CONN_INIT)
+	struct conn_priv *p = CONN(conn);
+	if (p->state != CONN_INIT)
 		return UV_EALREADY;
 	unsigned idx = if_nametoindex(ifname);
 	if (idx == 0 || strlen(ifname) >= IF_NAMESIZE)
 		return UV_EINVAL;
-	snprintf(conn->device, sizeof(conn->device), "%s", ifname);
-	conn->ifindex = idx;
+	snprintf(p->device, sizeof(p->device), "%s", ifname);
+	p->ifindex = idx;
 	return 0;
 }
 
 int snet_conn_set_mark(snet_conn_t *conn, uint32_t mark)
 {
-	if (conn->state != CONN_INIT)
+	if (CONN(conn)->state != CONN_INIT)
 		return UV_EALREADY;
-	conn->mark = mark;
+	CONN(conn)->mark = mark;
 	return 0;
 }
 
 void snet_conn_set_flags(snet_conn_t *conn, unsigned flags)
 {
-	conn->flags = flags;
+	CONN(conn)->flags = flags;
 }
 
-static void attach(snet_conn_t *conn, snet__usock *s, const struct sockaddr *addr)
+void snet__conn_set_opener(snet_conn_t *conn, snet__sock_opener opener, void *arg)
 {
-	conn->sock = s;
-	s->refs++;
-	conn->next_on_sock = s->conns;
-	s->conns = conn;
-	memset(&conn->local, 0, sizeof(conn->local));
-	memcpy(&conn->local, addr, snet__sa_len(addr));
-	conn->family = addr->sa_family;
+	CONN(conn)->opener = opener;
+	CONN(conn)->opener_arg = arg;
+}
+
+void *snet__conn_scratch(snet_conn_t *conn, size_t size)
+{
+	return size <= sizeof(CONN(conn)->scratch) ? CONN(conn)->scratch : NULL;
+}
+
+int snet__conn_bound(const snet_conn_t *conn)
+{
+	return CONN(conn)->state != CONN_INIT;
+}
+
+static void attach(snet_conn_t *conn, snet__sock *s, const struct sockaddr *addr)
+{
+	struct conn_priv *p = CONN(conn);
+	snet__sock_attach(s, conn);
+	memset(&p->local, 0, sizeof(p->local));
+	memcpy(&p->local, addr, snet__sa_len(addr));
+	p->family = addr->sa_family;
 	if (addr->sa_family == AF_INET)
-		((struct sockaddr_in *)&conn->local)->sin_port = htons(s->port);
+		((struct sockaddr_in *)&p->local)->sin_port = htons(s->port);
 	else
-		((struct sockaddr_in6 *)&conn->local)->sin6_port = htons(s->port);
-	conn->state = CONN_BOUND;
+		((struct sockaddr_in6 *)&p->local)->sin6_port = htons(s->port);
+	p->state = CONN_BOUND;
 }
 
 int snet_conn_bind(snet_conn_t *conn, const struct sockaddr *addr, unsigned flags)
 {
-	snet__usock *s;
-	if (conn->state != CONN_INIT)
+	struct conn_priv *p = CONN(conn);
+	snet__sock *s;
+	if (p->state != CONN_INIT)
 		return UV_EALREADY;
 	if (snet__sa_len(addr) == 0)
 		return UV_EINVAL;
-	int err = conn->open_sock ? conn->open_sock(conn, addr, &s)
-				  : snet__usock_open(conn->net, addr, conn->device, conn->mark, flags, 0, &s);
+	int err = p->opener ? p->opener(conn, addr, p->opener_arg, &s)
+			    : snet__udp_open(conn->net, addr, p->device, p->mark, flags, 0, &s);
 	if (err)
 		return err;
 	attach(conn, s, addr);
 	return 0;
 }
 
-/* Two prefixes conflict when they agree on the shorter of their lengths (as in the seed). */
-static int prefix_overlap(const uint8_t *a, const uint8_t *b, unsigned len)
+static int open_shared(snet_conn_t *conn, int fam, uint16_t port, unsigned flags, snet__sock **s)
 {
-	for (unsigned i = 0; i < len; i++) {
-		unsigned byte = i / 8, bit = 7 - i % 8;
-		if (((a[byte] >> bit) & 1) != ((b[byte] >> bit) & 1))
-			return 0;
-	}
-	return 1;
-}
-
-int snet__prefix_holds(const snet_conn_t *c, int family, const uint8_t ip[16])
-{
-	return family == c->family && prefix_overlap(c->prefix, ip, c->prefix_len);
-}
-
-static int check_conflicts(const snet__usock *s, const uint8_t ip[16], unsigned plen)
-{
-	for (const snet_conn_t *c = s->conns; c; c = c->next_on_sock) {
-		unsigned shorter = plen < c->prefix_len ? plen : c->prefix_len;
-		if (c->state != CONN_CLOSING && prefix_overlap(c->prefix, ip, shorter))
-			return SNET_E_BIND_CONFLICT;
-	}
-	return 0;
+	struct sockaddr_storage any;
+	memset(&any, 0, sizeof(any));
+	any.ss_family = (sa_family_t)fam;
+	if (fam == AF_INET)
+		((struct sockaddr_in *)&any)->sin_port = htons(port);
+	else
+		((struct sockaddr_in6 *)&any)->sin6_port = htons(port);
+	return snet__udp_open(conn->net, (struct sockaddr *)&any, CONN(conn)->device,
+			      CONN(conn)->mark, flags | SNET_BIND_V6ONLY, 1, s);
 }
 
 int snet_conn_bind_prefix(snet_conn_t *conn, const struct sockaddr *addr, unsigned prefix_len,
 			  unsigned flags)
 {
+	struct conn_priv *p = CONN(conn);
 	uint8_t ip[16];
 	uint16_t port;
-	if (conn->state != CONN_INIT)
+	if (p->state != CONN_INIT)
 		return UV_EALREADY;
 	int fam = snet__sa_plain(addr, ip, &port);
 	unsigned max = fam == AF_INET ? 32 : 128;
 	if (fam == AF_UNSPEC || fam != addr->sa_family || port == 0 || prefix_len == 0 ||
-	    prefix_len > max)
+	    prefix_len > max || p->opener)
 		return UV_EINVAL;
-	snet__usock *s = snet__usock_find_shared(conn->net, fam, port, conn->device);
-	int err = s ? check_conflicts(s, ip, prefix_len) : 0;
+	snet__sock *s = snet__sock_find_shared(conn->net, fam, port, p->device);
+	int err = s ? snet__prefix_conflicts(s, ip, prefix_len) : open_shared(conn, fam, port,
+									       flags, &s);
 	if (err)
 		return err;
-	if (!s) {
-		struct sockaddr_storage any;
-		memset(&any, 0, sizeof(any));
-		any.ss_family = (sa_family_t)fam;
-		if (fam == AF_INET)
-			((struct sockaddr_in *)&any)->sin_port = htons(port);
-		else
-			((struct sockaddr_in6 *)&any)->sin6_port = htons(port);
-		err = snet__usock_open(conn->net, (struct sockaddr *)&any, conn->device, conn->mark,
-				       flags | SNET_BIND_V6ONLY, 1, &s);
-		if (err)
-			return err;
-	}
 	attach(conn, s, addr);
-	memcpy(conn->prefix, ip, 16);
-	conn->prefix_len = (uint8_t)prefix_len;
+	memcpy(p->prefix, ip, 16);
+	p->prefix_len = (uint8_t)prefix_len;
 	return 0;
 }
 
 int snet_conn_connect(snet_conn_t *conn, const snet_udp_addr *remote)
 {
-	if (remote->ia != conn->net->topo.local_ia &&
+	struct conn_priv *p = CONN(conn);
+	if (remote->ia != NET(conn->net)->topo.local_ia &&
 	    (remote->next_hop.ss_family == AF_UNSPEC || remote->path_type == SNET_PATH_EMPTY))
 		return SNET_E_NO_PATH;
-	if (remote->path_len > sizeof(conn->remote_path))
+	if (remote->path_len > sizeof(p->remote_path))
 		return SNET_E_BAD_PATH_LEN;
-	conn->remote = *remote;
+	p->remote = *remote;
 	if (remote->path_len)
-		memcpy(conn->remote_path, remote->path, remote->path_len);
-	conn->remote.path = conn->remote_path;
-	conn->has_remote = 1;
+		memcpy(p->remote_path, remote->path, remote->path_len);
+	p->remote.path = p->remote_path;
+	p->has_remote = 1;
 	return 0;
 }
 
 int snet_conn_local(const snet_conn_t *conn, snet_udp_addr *out)
 {
-	if (conn->state != CONN_BOUND)
+	const struct conn_priv *p = CONN(conn);
+	if (p->state != CONN_BOUND)
 		return SNET_E_NOT_BOUND;
 	memset(out, 0, sizeof(*out));
-	out->ia = conn->net->topo.local_ia;
-	snet__sa_to_host((const struct sockaddr *)&conn->local, &out->host, &out->port);
+	out->ia = NET(conn->net)->topo.local_ia;
+	snet__sa_to_host((const struct sockaddr *)&p->local, &out->host, &out->port);
 	return 0;
+}
+
+static void update(snet_conn_t *conn)
+{
+	snet__sock *s = CONN(conn)->sock;
+	if (s)
+		s->ops->update(s);
 }
 
 int snet_conn_recv_start(snet_conn_t *conn, snet_recv_cb cb)
 {
-	if (conn->state != CONN_BOUND)
+	struct conn_priv *p = CONN(conn);
+	if (p->state != CONN_BOUND)
 		return SNET_E_NOT_BOUND;
-	if (conn->recv_cb)
+	if (p->recv_cb)
 		return UV_EALREADY;
-	conn->recv_cb = cb;
-	snet__usock_update_poll(conn->sock);
+	p->recv_cb = cb;
+	update(conn);
 	return 0;
 }
 
 int snet_conn_recv_stop(snet_conn_t *conn)
 {
-	conn->recv_cb = NULL;
-	if (conn->sock)
-		snet__usock_update_poll(conn->sock);
+	CONN(conn)->recv_cb = NULL;
+	update(conn);
 	return 0;
 }
 
 void snet_conn_set_scmp_cb(snet_conn_t *conn, snet_scmp_cb cb)
 {
-	conn->scmp_cb = cb;
-	if (conn->sock)
-		snet__usock_update_poll(conn->sock);
+	CONN(conn)->scmp_cb = cb;
+	update(conn);
 }
 
 void snet_conn_set_raw_cb(snet_conn_t *conn, snet_raw_cb cb)
 {
-	conn->raw_cb = cb;
-	if (conn->sock)
-		snet__usock_update_poll(conn->sock);
+	CONN(conn)->raw_cb = cb;
+	update(conn);
 }
+
+/* ---- close --------------------------------------------------------------------------------- */
 
 static void finish_close(snet_conn_t *conn)
 {
-	conn->net->n_conns--;
-	if (conn->close_cb)
-		conn->close_cb(conn);
+	NET(conn->net)->n_conns--;
+	if (CONN(conn)->close_cb)
+		CONN(conn)->close_cb(conn);
 }
 
 static void on_conn_closed(uv_handle_t *h)
 {
 	snet_conn_t *conn = h->data;
-	snet_send_t *r = conn->cancelled;
-	conn->cancelled = NULL;
-	while (r) {
-		snet_send_t *next = r->next;
-		r->cb(r, UV_ECANCELED);
-		r = next;
-	}
+	struct conn_priv *p = CONN(conn);
+	snet_send_t *r = p->cancelled;
+	p->cancelled = NULL;
+	snet__send_cancel_list(r);
 	/* Requests a transport still holds (a write on the dispatcher's socket) complete first:
 	 * the close callback is the last one, and the conn may be freed in it. */
-	if (conn->held) {
-		conn->close_deferred = 1;
+	if (p->held) {
+		p->close_deferred = 1;
 		return;
 	}
 	finish_close(conn);
@@ -220,57 +225,47 @@ static void on_conn_closed(uv_handle_t *h)
 
 void snet__send_hold(snet_send_t *req)
 {
-	req->conn->held++;
+	CONN(req->conn)->held++;
 }
 
 void snet__send_release(snet_send_t *req, int status)
 {
 	snet_conn_t *conn = req->conn;
-	conn->held--;
+	struct conn_priv *p = CONN(conn);
+	p->held--;
 	snet__send_complete(req, status);
-	if (conn->close_deferred && conn->held == 0) {
-		conn->close_deferred = 0;
+	if (p->close_deferred && p->held == 0) {
+		p->close_deferred = 0;
 		finish_close(conn);
 	}
 }
 
-static void detach(snet_conn_t *conn)
-{
-	snet__usock *s = conn->sock;
-	for (snet_conn_t **pp = &s->conns; *pp; pp = &(*pp)->next_on_sock) {
-		if (*pp == conn) {
-			*pp = conn->next_on_sock;
-			break;
-		}
-	}
-	snet__usock_cancel(s, conn);
-	snet__usock_update_poll(s);
-	snet__usock_release(s);
-	conn->sock = NULL;
-}
-
 void snet_conn_close(snet_conn_t *conn, snet_close_cb cb)
 {
-	if (conn->state == CONN_CLOSING)
+	struct conn_priv *p = CONN(conn);
+	if (p->state == CONN_CLOSING)
 		return;
-	conn->close_cb = cb;
-	conn->recv_cb = NULL;
-	conn->scmp_cb = NULL;
-	conn->raw_cb = NULL;
-	if (conn->sock)
-		detach(conn);
-	conn->state = CONN_CLOSING;
-	uv_close((uv_handle_t *)&conn->closer, on_conn_closed);
+	p->close_cb = cb;
+	p->recv_cb = NULL;
+	p->scmp_cb = NULL;
+	p->raw_cb = NULL;
+	p->state = CONN_CLOSING;
+	if (p->sock)
+		snet__sock_detach(p->sock, conn);
+	uv_close((uv_handle_t *)&p->closer, on_conn_closed);
 }
 
-void snet_conn_get_stats(const snet_conn_t *conn, snet_conn_stats *s)
+void snet_conn_stats_get(const snet_conn_t *conn, snet_conn_stats *out, size_t size)
 {
-	*s = conn->stats;
-	if (!conn->sock)
-		return;
-	const snet_conn_stats *u = &conn->sock->stats;
-	s->drop_malformed += u->drop_malformed;
-	s->drop_not_ours += u->drop_not_ours;
-	s->drop_dst_mismatch += u->drop_dst_mismatch;
-	s->drop_other += u->drop_other;
+	const struct conn_priv *p = CONN(conn);
+	snet_conn_stats s = p->stats;
+	if (p->sock) {
+		const snet_conn_stats *u = &p->sock->stats;
+		s.drop_malformed += u->drop_malformed;
+		s.drop_not_ours += u->drop_not_ours;
+		s.drop_dst_mismatch += u->drop_dst_mismatch;
+		s.drop_other += u->drop_other;
+	}
+	memset(out, 0, size);
+	memcpy(out, &s, size < sizeof(s) ? size : sizeof(s));
 }

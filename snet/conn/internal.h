@@ -1,75 +1,158 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Internal to the conn layer: the underlay socket shared by conns, and helpers. */
+/* Internal to the conn layer: the private members of networks, conns and send requests, the
+ * shared sock, and the helpers between the files of this folder. */
 #ifndef SNET_CONN_INTERNAL_H
 #define SNET_CONN_INTERNAL_H
 
+#include <net/if.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <sys/socket.h>
 
 #include "snet/conn.h"
+#include "../route/resolver.h"
+#include "transport.h"
 
 #define RECV_MAX_BATCH 64
-#define RECV_BUF 9216  /* Go: common.SupportedMTU rounded up */
+#define RECV_BUF 9216 /* Go: common.SupportedMTU rounded up */
 #define CTRL_BUF 128
 #define SEND_BATCH 64
 #define MAX_SEND_BATCHES 4 /* per wake-up, then the loop runs again */
-#define ECHO_POOL 8
+#define MAX_RECV_BATCHES 4
+#define ECHO_POOL 16
 
 enum { CONN_INIT, CONN_BOUND, CONN_CLOSING };
 enum { SRC_BOUND, SRC_STICKY, SRC_RESOLVED, SRC_KERNEL };
+enum { EV_OFF, EV_ON, EV_REOPENING };
 
-/* Per received datagram: the buffer and the decoded view handed to the callback. */
-struct rslot {
-	uint8_t buf[RECV_BUF];
-	uint8_t ctrl[CTRL_BUF];
-	struct sockaddr_storage from;
+/* ---- the network ------------------------------------------------------------------------- */
+
+/* The receive ring: one loop runs one callback at a time, so every socket of a network reads
+ * into the same buffers (a ring per socket cost about 600 KiB each). */
+struct rx_ring {
+	unsigned batch;
+	struct mmsghdr msg[RECV_MAX_BATCH];
+	struct iovec iov[RECV_MAX_BATCH];
+	struct sockaddr_storage from[RECV_MAX_BATCH];
+	uint8_t ctrl[RECV_MAX_BATCH][CTRL_BUF];
+	uint8_t *bufs; /* batch * RECV_BUF bytes */
+	uint8_t path_rev[SNET_MAX_HDR_LEN]; /* the reversed path a callback borrows */
 };
 
-/* The sendmmsg batch, built from the queue at each flush; too large for a callback's stack. */
-struct send_batch {
+/* The sendmmsg batch, built from a queue at each flush and used up before any callback. */
+struct tx_batch {
 	struct mmsghdr msg[SEND_BATCH];
 	struct iovec iov[SEND_BATCH][5];
 	uint8_t ctrl[SEND_BATCH][CTRL_BUF];
 };
 
-/* Another way to move datagrams than the UDP socket (the dispatcher client): flush sends the
- * queue (completing requests later, from the loop); close ends it and frees the socket. */
-struct usock_ops {
-	void (*flush)(snet__usock *s);
-	void (*close)(snet__usock *s);
+/* Answers to SCMP echo/traceroute requests, for every conn that answers them. */
+struct echo_pool {
+	snet_send_t req[ECHO_POOL];
+	uint8_t busy[ECHO_POOL];
+	uint8_t payload[ECHO_POOL][SNET_MAX_SCMP_PKT_LEN];
+	uint64_t full;
 };
 
-/* One UDP socket. A conn bound normally has one to itself; prefix-bound conns on one port share
- * one. Allocated at bind, freed from its poll handle's close callback. */
-struct snet__usock {
+struct snet__network {
+	snet_network_t *pub;
+	snet_network_opts opts;
+	snet_topology topo;
+	snet__resolver resolver;
+	uv_poll_t events_poll;
+	uv_check_t closer;
+	int events_state, close_pending;
+	void (*close_cb)(snet_network_t *net);
+	snet__sock *socks;
+	unsigned n_conns;
+	uint64_t restamps;
+	struct rx_ring rx;
+	struct tx_batch tx;
+	struct echo_pool echo;
+};
+
+static inline struct snet__network *NET(const snet_network_t *n)
+{
+	return n->priv_;
+}
+
+/* ---- conns and requests -------------------------------------------------------------------- */
+
+struct conn_priv {
+	snet__sock *sock;
+	snet_conn_t *next_on_sock;
+	struct sockaddr_storage local; /* bound address and port */
+	uint8_t prefix_len;            /* 0: not prefix-bound */
+	uint8_t prefix[16];
+	int family;
+	char device[IF_NAMESIZE];
+	uint32_t ifindex, mark;
+	unsigned flags;
+	int state;
+	int has_remote;
+	snet_udp_addr remote;
+	uint8_t remote_path[SNET_MAX_HDR_LEN];
+	snet_recv_cb recv_cb;
+	snet_scmp_cb scmp_cb;
+	snet_raw_cb raw_cb;
+	snet__sock_opener opener; /* NULL: a UDP socket */
+	void *opener_arg;
+	uint64_t scratch[16];     /* the opener's settings */
+	snet_close_cb close_cb;
+	snet_send_t *cancelled;
+	unsigned held;      /* requests a transport holds until its own completion */
+	int close_deferred; /* closed, waiting for those */
+	uv_check_t closer;
+	snet_conn_stats stats;
+};
+
+struct send_priv {
+	snet_send_cb cb;
+	snet_send_t *next;
+	snet_scion_hdr h; /* h.path points into hdr */
+	uint8_t hdr[SNET_MAX_HDR_LEN + SNET_UDP_HDR_LEN];
+	uint16_t hdr_len, src_off, l4_off;
+	uint8_t l4;
+	uint8_t src_mode, retried;
+	unsigned nbufs;
+	uv_buf_t bufs[4];
+	struct sockaddr_storage nh;
+	snet_route_key key;
+	uint64_t gen;
+	uint8_t src[16];
+	uv_write_t wreq; /* a transport's own request (dispatcher mode) */
+	uint8_t fhdr[32];
+};
+
+static inline struct conn_priv *CONN(const snet_conn_t *c)
+{
+	return (struct conn_priv *)(void *)c->priv_.u8;
+}
+static inline struct send_priv *REQ(const snet_send_t *r)
+{
+	return (struct send_priv *)(void *)r->priv_.u8;
+}
+
+/* ---- the sock conns share ---------------------------------------------------------------- */
+
+struct snet__sock {
 	snet_network_t *net;
-	snet__usock *next;
-	uv_poll_t poll;
-	int fd, family;
-	int dual;           /* AF_INET6 socket that also carries IPv4 (v4-mapped) */
-	int shared;         /* prefix-bound conns */
+	snet__sock *next;
+	const struct snet__sock_ops *ops;
+	void *transport;
+	int family;
+	int dual;   /* AF_INET6 socket that also carries IPv4 (v4-mapped) */
+	int shared; /* prefix-bound conns */
 	uint16_t port;
 	char device[IF_NAMESIZE];
 	int refs, closing;
-	int in_recv;        /* callbacks running: queued sends are flushed after the batch */
-	const struct usock_ops *ops; /* NULL: the UDP socket */
-	void *transport;
-	unsigned poll_events;
+	int in_input; /* callbacks running: queued sends wait for the end of the run */
 	snet_conn_t *conns;
 	snet_send_t *sq_head, *sq_tail;
 	snet_conn_stats stats; /* drops before a conn is known */
-	unsigned batch;
-	struct mmsghdr rmsg[RECV_MAX_BATCH];
-	struct iovec riov[RECV_MAX_BATCH];
-	struct rslot slots[RECV_MAX_BATCH];
-	struct send_batch sbatch;
-	uint8_t path_rev[SNET_MAX_HDR_LEN];
-	snet_send_t echo[ECHO_POOL];
-	uint8_t echo_busy[ECHO_POOL];
-	uint8_t echo_payload[ECHO_POOL][SNET_MAX_SCMP_PKT_LEN];
 };
 
-/* The arrival of one datagram, as the checks, the callback and the echo answer need it. */
+/* An arrival: one datagram, as the checks, the callback and the echo answer need it. */
 struct arrival {
 	snet_pkt pkt;
 	const uint8_t *buf;
@@ -80,35 +163,50 @@ struct arrival {
 	snet_udp_addr sender, local;
 };
 
-/* network.c: replaces a broken netlink event socket (also the tests' way to break it). */
+/* network.c */
+/* Replaces a broken netlink event socket (also the tests' way to break it). */
 void snet__network_reopen_events(snet_network_t *net, int err);
 
-/* usock.c */
-int snet__usock_open(snet_network_t *net, const struct sockaddr *addr, const char *device,
-		     uint32_t mark, unsigned flags, int shared, snet__usock **out);
-snet__usock *snet__usock_find_shared(snet_network_t *net, int family, uint16_t port,
-				     const char *device);
-void snet__usock_update_poll(snet__usock *s);
-void snet__usock_release(snet__usock *s);
-void snet__usock_log(snet_network_t *net, snet_log_level lvl, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* sock.c */
+snet__sock *snet__sock_find_shared(snet_network_t *net, int family, uint16_t port,
+				   const char *device);
+void snet__sock_attach(snet__sock *s, snet_conn_t *conn);
+void snet__sock_detach(snet__sock *s, snet_conn_t *conn);
+int snet__sock_receiving(const snet__sock *s);
 
-/* recv.c / send.c */
-/* One received packet; dst_family AF_UNSPEC takes the SCION destination as the arrival
- * address (for packets a dispatcher checked). */
-void snet__usock_process(snet__usock *s, const uint8_t *buf, size_t len,
-			 const struct sockaddr_storage *from, int dst_family, const uint8_t *dst_ip);
-void snet__send_complete(snet_send_t *req, int status);
-/* A transport that keeps a request beyond the queue (until its own completion callback)
- * holds it; release completes it, and the conn's close waits for every held request. */
-void snet__send_hold(snet_send_t *req);
-void snet__send_release(snet_send_t *req, int status);
-snet_send_t *snet__usock_dequeue(snet__usock *s);
-void snet__usock_on_readable(snet__usock *s);
-void snet__usock_on_writable(snet__usock *s);
-void snet__usock_cancel(snet__usock *s, snet_conn_t *conn);
-int snet__answer_echo(snet__usock *s, snet_conn_t *c, const struct arrival *a);
+/* queue.c */
+void snet__sock_enqueue(snet__sock *s, snet_send_t *req);
+/* Takes the first n requests off the queue, as a list linked by next. */
+snet_send_t *snet__sock_take(snet__sock *s, int n);
+void snet__send_complete_list(snet_send_t *r, int status);
+/* Runs each callback of a list with UV_ECANCELED (not counted as a send error). */
+void snet__send_cancel_list(snet_send_t *r);
+/* Moves conn's queued requests to its cancelled list, reported before its close callback. */
+void snet__sock_cancel(snet__sock *s, snet_conn_t *conn);
+snet_send_t *snet__send_next(const snet_send_t *r);
+
+/* send.c */
+/* A request from an older route generation is looked up again (and re-stamped) before it
+ * leaves. */
+void snet__send_refresh(snet_send_t *req);
+/* A source that vanished: look it up again once. 1 if it was retried. */
+int snet__send_retry(snet_send_t *req, int err);
+/* The source a request leaves from, as pktinfo in ctrl, or 0 to let the kernel choose. */
+size_t snet__send_ctrl(const snet_send_t *req, int sock_family, uint8_t *ctrl);
+/* Emits the headers of an SCMP answer into req (h set, bufs the payload). */
+int snet__send_prepare_answer(snet_send_t *req, snet_conn_t *c, const snet_scmp *scmp,
+			      const uint8_t src[16], const struct sockaddr_storage *nh);
+
+/* echo.c */
+int snet__echo_answer(snet__sock *s, snet_conn_t *c, const struct arrival *a);
+
+/* prefix.c */
 int snet__prefix_holds(const snet_conn_t *c, int family, const uint8_t ip[16]);
+int snet__prefix_conflicts(const snet__sock *s, const uint8_t ip[16], unsigned plen);
+
+/* udp.c: the UDP transport. */
+int snet__udp_open(snet_network_t *net, const struct sockaddr *addr, const char *device,
+		   uint32_t mark, unsigned flags, int shared, snet__sock **out);
 
 /* sockaddr.c: conversions between sockaddrs, hosts and route keys. */
 int snet__sa_to_host(const struct sockaddr *sa, snet_host *h, uint16_t *port);

@@ -1,147 +1,220 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* snet_network_t: the shared route cache and its netlink watcher on the loop. */
+/* snet_network_t: the shared route cache and its netlink watcher on the loop, and the buffers
+ * every socket of the network uses (receive ring, send batch, echo answers). */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 
-void snet_network_opts_default(snet_network_opts *o)
+void snet_network_opts_init(snet_network_opts *o, size_t size)
 {
-	memset(o, 0, sizeof(*o));
-	o->route_cache_cap = 256;
-	o->recv_batch = 32;
+	memset(o, 0, size);
+	snet_network_opts d = { .size = size, .route_cache_cap = 256, .recv_batch = 32 };
+	memcpy(o, &d, size < sizeof(d) ? size : sizeof(d));
 }
 
-enum { EV_OFF, EV_ON, EV_REOPENING };
+void snet__log(snet_network_t *net, snet_log_level lvl, const char *fmt, ...)
+{
+	const snet_network_opts *o = &NET(net)->opts;
+	char msg[256];
+	va_list ap;
+	if (!o->log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	o->log(o->log_ctx, lvl, "%s", msg);
+}
 
-static void watch_events(snet_network_t *net, int fd);
+/* ---- the netlink watcher ------------------------------------------------------------------ */
+
+static void watch_events(struct snet__network *n, int fd);
 
 static void on_net_closed(uv_handle_t *h)
 {
-	snet_network_t *net = h->data;
-	snet_resolver_close(&net->resolver);
-	if (net->close_cb)
-		net->close_cb(net);
+	struct snet__network *n = h->data;
+	snet_network_t *net = n->pub;
+	void (*cb)(snet_network_t *) = n->close_cb;
+	snet__resolver_close(&n->resolver);
+	free(n->rx.bufs);
+	free(n);
+	net->priv_ = NULL;
+	if (cb)
+		cb(net);
 }
 
 static void on_reopen_closed(uv_handle_t *h)
 {
-	snet_network_t *net = h->data;
-	net->events_state = EV_OFF;
-	if (net->close_cb_pending) {
-		uv_close((uv_handle_t *)&net->closer, on_net_closed);
+	struct snet__network *n = h->data;
+	n->events_state = EV_OFF;
+	if (n->close_pending) {
+		uv_close((uv_handle_t *)&n->closer, on_net_closed);
 		return;
 	}
-	watch_events(net, snet_resolver_events_reopen(&net->resolver));
+	watch_events(n, snet__resolver_events_reopen(&n->resolver));
 }
 
-/* The event socket broke for good: a new one, subscribed afresh, on a new poll handle. */
 void snet__network_reopen_events(snet_network_t *net, int err)
 {
-	snet__usock_log(net, SNET_LOG_WARN, "netlink events: %s; reopening the socket",
-			strerror(-err));
-	net->events_state = EV_REOPENING;
-	uv_close((uv_handle_t *)&net->events_poll, on_reopen_closed);
+	struct snet__network *n = NET(net);
+	snet__log(net, SNET_LOG_WARN, "netlink events: %s; reopening the socket", strerror(-err));
+	n->events_state = EV_REOPENING;
+	uv_close((uv_handle_t *)&n->events_poll, on_reopen_closed);
 }
 
 static void on_events(uv_poll_t *h, int status, int events)
 {
-	snet_network_t *net = h->data;
-	snet_resolver *r = &net->resolver;
+	struct snet__network *n = h->data;
+	snet__resolver *r = &n->resolver;
 	uint64_t gen = r->cache.gen, overflows = r->overflows;
-	int n = snet_resolver_events_process(r);
+	int k = snet__resolver_events_process(r);
 	/* After an error on the socket libuv stops watching it. An overflow is such an error
 	 * (POLLERR), cleared by the read that reported ENOBUFS and flushed the cache: watch
 	 * again. Any other error, or one that reading did not explain, gets a new socket (which
 	 * flushes too), so that a stale source never outlives the next event. */
-	if (n < 0 || (status < 0 && r->overflows == overflows))
-		snet__network_reopen_events(net, n < 0 ? n : status);
+	if (k < 0 || (status < 0 && r->overflows == overflows))
+		snet__network_reopen_events(n->pub, k < 0 ? k : status);
 	else if (status < 0)
-		uv_poll_start(&net->events_poll, UV_READABLE, on_events);
+		uv_poll_start(&n->events_poll, UV_READABLE, on_events);
 	if (r->cache.gen != gen) {
-		snet__usock_log(net, SNET_LOG_DEBUG, "route generation %llu after %d events",
-				(unsigned long long)r->cache.gen, n);
-		if (net->opts.route_change_cb)
-			net->opts.route_change_cb(net, r->cache.gen);
+		snet__log(n->pub, SNET_LOG_DEBUG, "route generation %llu after %d events",
+			  (unsigned long long)r->cache.gen, k);
+		if (n->opts.route_change_cb)
+			n->opts.route_change_cb(n->pub, r->cache.gen);
 	}
 }
 
-static void watch_events(snet_network_t *net, int fd)
+static void watch_events(struct snet__network *n, int fd)
 {
 	if (fd < 0) {
-		snet__usock_log(net, SNET_LOG_WARN, "no netlink events: every route lookup asks "
-						    "the kernel");
+		snet__log(n->pub, SNET_LOG_WARN, "no netlink events: every route lookup asks the "
+						 "kernel");
 		return;
 	}
-	int err = uv_poll_init(net->loop, &net->events_poll, fd);
+	int err = uv_poll_init(n->pub->loop, &n->events_poll, fd);
 	if (err) {
-		snet__usock_log(net, SNET_LOG_WARN, "netlink events: %s: every route lookup asks "
-						    "the kernel", uv_strerror(err));
-		snet_resolver_events_off(&net->resolver);
+		snet__log(n->pub, SNET_LOG_WARN, "netlink events: %s: every route lookup asks the "
+						 "kernel", uv_strerror(err));
+		snet__resolver_events_off(&n->resolver);
 		return;
 	}
-	uv_poll_start(&net->events_poll, UV_READABLE, on_events);
-	net->events_poll.data = net;
+	n->events_poll.data = n;
+	uv_poll_start(&n->events_poll, UV_READABLE, on_events);
 	/* The watcher alone should not keep a loop alive. */
-	uv_unref((uv_handle_t *)&net->events_poll);
-	net->events_state = EV_ON;
+	uv_unref((uv_handle_t *)&n->events_poll);
+	n->events_state = EV_ON;
+}
+
+/* ---- lifecycle ---------------------------------------------------------------------------- */
+
+static int copy_opts(snet_network_opts *dst, const snet_network_opts *src)
+{
+	snet_network_opts_default(dst);
+	if (!src)
+		return 0;
+	if (src->size == 0)
+		return UV_EINVAL;
+	memcpy(dst, src, src->size < sizeof(*dst) ? src->size : sizeof(*dst));
+	dst->size = sizeof(*dst);
+	if (!dst->route_cache_cap)
+		dst->route_cache_cap = 256;
+	if (dst->recv_batch < 1)
+		dst->recv_batch = 32;
+	if (dst->recv_batch > RECV_MAX_BATCH)
+		dst->recv_batch = RECV_MAX_BATCH;
+	return 0;
+}
+
+static int init_ring(struct rx_ring *rx, unsigned batch)
+{
+	rx->batch = batch;
+	rx->bufs = malloc((size_t)batch * RECV_BUF);
+	if (!rx->bufs)
+		return -ENOMEM;
+	for (unsigned i = 0; i < batch; i++) {
+		rx->iov[i] = (struct iovec){ rx->bufs + (size_t)i * RECV_BUF, RECV_BUF };
+		rx->msg[i].msg_hdr.msg_iov = &rx->iov[i];
+		rx->msg[i].msg_hdr.msg_iovlen = 1;
+	}
+	return 0;
 }
 
 int snet_network_init(uv_loop_t *loop, snet_network_t *net, const snet_topology *topo,
 		      const snet_network_opts *opts)
 {
+	struct snet__network *n = calloc(1, sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	int err = copy_opts(&n->opts, opts);
+	if (!err)
+		err = init_ring(&n->rx, n->opts.recv_batch);
+	unsigned rflags = n->opts.flags & SNET_NETWORK_NO_NETLINK ? SNET__RESOLVER_NO_NETLINK : 0;
+	if (!err)
+		err = snet__resolver_init(&n->resolver, n->opts.route_cache_cap, rflags);
+	if (err) {
+		free(n->rx.bufs);
+		free(n);
+		return err;
+	}
 	memset(net, 0, sizeof(*net));
 	net->loop = loop;
-	net->topo = *topo;
-	if (opts)
-		net->opts = *opts;
-	else
-		snet_network_opts_default(&net->opts);
-	if (!net->opts.route_cache_cap)
-		net->opts.route_cache_cap = 256;
-	if (!net->opts.recv_batch)
-		net->opts.recv_batch = 32;
-	int err = snet_resolver_init(&net->resolver, net->opts.route_cache_cap,
-				     net->opts.resolver_flags);
-	if (err)
-		return err;
-	uv_check_init(loop, &net->closer);
-	net->closer.data = net;
-	watch_events(net, snet_resolver_events_fd(&net->resolver));
+	net->priv_ = n;
+	n->pub = net;
+	n->topo = *topo;
+	uv_check_init(loop, &n->closer);
+	n->closer.data = n;
+	watch_events(n, snet__resolver_events_fd(&n->resolver));
 	return 0;
 }
 
 static void on_events_closed(uv_handle_t *h)
 {
-	snet_network_t *net = h->data;
-	uv_close((uv_handle_t *)&net->closer, on_net_closed);
+	struct snet__network *n = h->data;
+	uv_close((uv_handle_t *)&n->closer, on_net_closed);
 }
 
 int snet_network_close(snet_network_t *net, void (*cb)(snet_network_t *net))
 {
-	if (net->n_conns > 0)
+	struct snet__network *n = NET(net);
+	if (n->n_conns > 0)
 		return UV_EBUSY;
-	net->close_cb = cb;
-	if (net->events_state == EV_REOPENING)
-		net->close_cb_pending = 1; /* the reopen's close callback goes on from here */
-	else if (net->events_state == EV_ON)
-		uv_close((uv_handle_t *)&net->events_poll, on_events_closed);
+	if (n->close_pending)
+		return UV_EALREADY;
+	n->close_cb = cb;
+	n->close_pending = 1;
+	if (n->events_state == EV_REOPENING)
+		return 0; /* the reopen's close callback goes on from here */
+	if (n->events_state == EV_ON)
+		uv_close((uv_handle_t *)&n->events_poll, on_events_closed);
 	else
-		uv_close((uv_handle_t *)&net->closer, on_net_closed);
+		uv_close((uv_handle_t *)&n->closer, on_net_closed);
 	return 0;
 }
 
-void snet_network_get_stats(const snet_network_t *net, snet_network_stats *s)
+const snet_topology *snet_network_topology(const snet_network_t *net)
 {
-	const snet_resolver *r = &net->resolver;
-	memset(s, 0, sizeof(*s));
-	s->route_hits = r->cache.hits;
-	s->route_misses = r->cache.misses;
-	s->route_flushes = r->cache.flushes;
-	s->route_miss_netlink = r->miss_netlink;
-	s->route_miss_probe = r->miss_probe;
-	s->route_events = r->events_seen;
-	s->route_overflows = r->overflows;
-	s->route_reopens = r->reopens;
-	s->restamps = net->restamps;
+	return &NET(net)->topo;
+}
+
+void snet_network_stats_get(const snet_network_t *net, snet_network_stats *out, size_t size)
+{
+	const struct snet__network *n = NET(net);
+	const snet__resolver *r = &n->resolver;
+	snet_network_stats s = {
+		.route_hits = r->cache.hits,
+		.route_misses = r->cache.misses,
+		.route_flushes = r->cache.flushes,
+		.route_miss_netlink = r->miss_netlink,
+		.route_miss_probe = r->miss_probe,
+		.route_events = r->events_seen,
+		.route_overflows = r->overflows,
+		.route_reopens = r->reopens,
+		.restamps = n->restamps,
+		.echo_pool_full = n->echo.full,
+	};
+	memset(out, 0, size);
+	memcpy(out, &s, size < sizeof(s) ? size : sizeof(s));
 }

@@ -1,18 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Receiving: recvmmsg with a pktinfo control buffer per message, then for each datagram: is it
- * ours, for which conn, and who sent it (reversed path, last hop, the address it arrived at). */
-#include <errno.h>
+/* Receiving, whatever the transport: for each datagram, is it ours, for which conn, and who
+ * sent it (reversed path, last hop, the address it arrived at); then the callback. */
 #include <string.h>
 
 #include "internal.h"
 
-#define MAX_BATCHES_PER_WAKEUP 4
-
-
-static snet_conn_t *demux(snet__usock *s, const struct arrival *a)
+static snet_conn_t *demux(snet__sock *s, const struct arrival *a)
 {
-	for (snet_conn_t *c = s->conns; c; c = c->next_on_sock) {
-		if (c->state != CONN_BOUND)
+	for (snet_conn_t *c = s->conns; c; c = CONN(c)->next_on_sock) {
+		if (CONN(c)->state != CONN_BOUND)
 			continue;
 		if (!s->shared || snet__prefix_holds(c, a->dst_family, a->dst_ip))
 			return c;
@@ -20,39 +16,41 @@ static snet_conn_t *demux(snet__usock *s, const struct arrival *a)
 	return NULL;
 }
 
+enum { OURS, NOT_OURS, DST_MISMATCH, SVC };
+
 /* Go checks destination IA and host against the socket (pkg/snet/reader.go); for wildcard
  * sockets the host must equal the underlay address the datagram arrived at, so that a packet
- * cannot claim another local address than the one it reached. */
-static int check_ours(snet__usock *s, struct arrival *a)
+ * cannot claim another local address than the one it reached. SVC destinations are for
+ * services (a dispatcher's relay), never for a conn. */
+static int check_ours(const snet__sock *s, const struct arrival *a)
 {
 	const snet_scion_hdr *h = &a->pkt.hdr;
 	snet_host dst;
-	if (h->dst_ia != s->net->topo.local_ia)
-		return -1;
+	if (h->dst_ia != NET(s->net)->topo.local_ia)
+		return NOT_OURS;
+	if (h->dst_type == SNET_ADDR_SVC)
+		return SVC;
 	snet__host_from_hdr(&dst, h->dst_type, h->dst_host);
-	if (!snet__host_eq_ip(&dst, a->dst_family, a->dst_ip)) {
-		s->stats.drop_dst_mismatch++;
-		return -2;
-	}
-	return 0;
+	return snet__host_eq_ip(&dst, a->dst_family, a->dst_ip) ? OURS : DST_MISMATCH;
 }
 
-static int fill_sender(snet__usock *s, struct arrival *a)
+static int fill_sender(snet__sock *s, struct arrival *a)
 {
 	const snet_pkt *p = &a->pkt;
+	struct rx_ring *rx = &NET(s->net)->rx;
 	snet_udp_addr *f = &a->sender;
 	memset(f, 0, sizeof(*f));
 	f->ia = p->hdr.src_ia;
 	snet__host_from_hdr(&f->host, p->hdr.src_type, p->hdr.src_host);
 	f->port = p->l4 == SNET_PROTO_UDP ? p->udp.src_port : 0;
-	int n = snet_path_reverse(p->hdr.path_type, p->hdr.path, p->hdr.path_len, s->path_rev,
-				  sizeof(s->path_rev), &f->path_type);
+	int n = snet_path_reverse(p->hdr.path_type, p->hdr.path, p->hdr.path_len, rx->path_rev,
+				  sizeof(rx->path_rev), &f->path_type);
 	if (n < 0)
 		return n;
-	f->path = s->path_rev;
+	f->path = rx->path_rev;
 	f->path_len = (size_t)n;
 	if (snet__is_shim(a->from, a->dst_family, a->dst_ip)) {
-		if (snet__lasthop_from_path(&s->net->topo, p, &f->next_hop) < 0)
+		if (snet__lasthop_from_path(&NET(s->net)->topo, p, &f->next_hop) < 0)
 			return -1;
 	} else {
 		memcpy(&f->next_hop, a->from, sizeof(f->next_hop));
@@ -68,31 +66,33 @@ static int fill_sender(snet__usock *s, struct arrival *a)
 /* Not for this conn, but for this host: the relay, if there is one. */
 static void deliver_raw(snet_conn_t *c, const struct arrival *a)
 {
-	if (!c->raw_cb) {
-		c->stats.drop_other++;
+	struct conn_priv *p = CONN(c);
+	if (!p->raw_cb) {
+		p->stats.drop_other++;
 		return;
 	}
 	snet_host dst;
 	snet__host_set_ip(&dst, a->dst_family, a->dst_ip);
 	snet_raw_msg m = { a->buf, a->len, &a->pkt, &dst, a->from };
-	c->raw_cb(c, &m);
+	p->raw_cb(c, &m);
 }
 
-static void deliver_scmp(snet__usock *s, snet_conn_t *c, struct arrival *a)
+static void deliver_scmp(snet__sock *s, snet_conn_t *c, struct arrival *a)
 {
+	struct conn_priv *p = CONN(c);
 	const snet_scmp *m = &a->pkt.scmp;
-	c->stats.scmp_received++;
+	p->stats.scmp_received++;
 	if (m->type == SNET_SCMP_ECHO_REQUEST || m->type == SNET_SCMP_TRACEROUTE_REQUEST) {
-		if (!(c->flags & SNET_CONN_ANSWER_ECHO) || snet__answer_echo(s, c, a) < 0)
-			c->stats.drop_other++;
+		if (!(p->flags & SNET_CONN_ANSWER_ECHO) || snet__echo_answer(s, c, a) < 0)
+			p->stats.drop_other++;
 		return;
 	}
-	if (c->raw_cb) {
+	if (p->raw_cb) {
 		deliver_raw(c, a);
 		return;
 	}
-	if (!c->scmp_cb) {
-		c->stats.drop_other++;
+	if (!p->scmp_cb) {
+		p->stats.drop_other++;
 		return;
 	}
 	snet_scmp_msg msg = { .scmp = m, .from = &a->sender, .data = a->pkt.payload,
@@ -105,12 +105,13 @@ static void deliver_scmp(snet__usock *s, snet_conn_t *c, struct arrival *a)
 		msg.ingress = m->ingress;
 		msg.egress = m->egress;
 	}
-	c->scmp_cb(c, &msg);
+	p->scmp_cb(c, &msg);
 }
 
-static void deliver(snet__usock *s, snet_conn_t *c, struct arrival *a)
+static void deliver(snet__sock *s, snet_conn_t *c, struct arrival *a)
 {
-	if (c->flags & SNET_CONN_RAW_ALL) {
+	struct conn_priv *p = CONN(c);
+	if (p->flags & SNET_CONN_RAW_ALL) {
 		deliver_raw(c, a);
 		return;
 	}
@@ -123,19 +124,47 @@ static void deliver(snet__usock *s, snet_conn_t *c, struct arrival *a)
 		return;
 	}
 	if (a->pkt.udp.dst_port != s->port) {
-		if (c->raw_cb)
+		if (p->raw_cb)
 			deliver_raw(c, a);
 		else
-			c->stats.drop_not_ours++;
+			p->stats.drop_not_ours++;
 		return;
 	}
-	c->stats.rx_packets++;
+	p->stats.rx_packets++;
 	snet_msg msg = { a->pkt.payload, a->pkt.payload_len, &a->sender, &a->local, &a->pkt };
-	c->recv_cb(c, 0, &msg);
+	p->recv_cb(c, 0, &msg);
 }
 
-void snet__usock_process(snet__usock *s, const uint8_t *buf, size_t len,
-			 const struct sockaddr_storage *from, int dst_family, const uint8_t *dst_ip)
+/* The address the datagram arrived at: from the transport, or (dispatcher mode) the SCION
+ * destination, which the dispatcher checked against the datagram's. */
+static void set_arrival(struct arrival *a, int dst_family, const uint8_t *dst_ip)
+{
+	if (dst_family == AF_UNSPEC) {
+		snet_host h;
+		snet__host_from_hdr(&h, a->pkt.hdr.dst_type, a->pkt.hdr.dst_host);
+		a->dst_family = h.type == SNET_HOST_IP4 ? AF_INET : AF_INET6;
+		memcpy(a->dst_ip, h.ip, 16);
+	} else {
+		a->dst_family = dst_family;
+		memcpy(a->dst_ip, dst_ip, 16);
+	}
+}
+
+/* A packet to or from an SVC address reaches only a relay's raw callback: a conn neither takes
+ * it nor answers an SVC source (Go's snet cannot reply to one either). */
+static int svc_only_raw(snet__sock *s, snet_conn_t *c, const struct arrival *a, int verdict)
+{
+	if (verdict != SVC && a->pkt.hdr.src_type != SNET_ADDR_SVC)
+		return 0;
+	if (CONN(c)->raw_cb)
+		deliver_raw(c, a);
+	else
+		CONN(c)->stats.drop_svc++;
+	return 1;
+}
+
+void snet__sock_input(snet__sock *s, const uint8_t *buf, size_t len,
+		      const struct sockaddr_storage *from, int dst_family, const uint8_t *dst_ip)
 {
 	struct arrival a;
 	a.from = from;
@@ -145,86 +174,51 @@ void snet__usock_process(snet__usock *s, const uint8_t *buf, size_t len,
 		s->stats.drop_malformed++;
 		return;
 	}
-	if (dst_family == AF_UNSPEC) {
-		/* From a dispatcher, which checked the SCION destination against the datagram's. */
-		snet_host h;
-		snet__host_from_hdr(&h, a.pkt.hdr.dst_type, a.pkt.hdr.dst_host);
-		a.dst_family = h.type == SNET_HOST_IP4 ? AF_INET : AF_INET6;
-		memcpy(a.dst_ip, h.ip, 16);
-	} else {
-		a.dst_family = dst_family;
-		memcpy(a.dst_ip, dst_ip, 16);
-	}
-	int r = check_ours(s, &a);
-	snet_conn_t *c = r == 0 ? demux(s, &a) : NULL;
-	if (!c) {
-		if (r != -2)
+	set_arrival(&a, dst_family, dst_ip);
+	int verdict = check_ours(s, &a);
+	if (verdict == NOT_OURS || verdict == DST_MISMATCH) {
+		if (verdict == NOT_OURS)
 			s->stats.drop_not_ours++;
+		else
+			s->stats.drop_dst_mismatch++;
 		return;
 	}
-	if (!c->recv_cb && !c->raw_cb && a.pkt.l4 == SNET_PROTO_UDP)
+	snet_conn_t *c = demux(s, &a);
+	if (!c) {
+		s->stats.drop_not_ours++;
+		return;
+	}
+	if (svc_only_raw(s, c, &a, verdict))
+		return;
+	struct conn_priv *p = CONN(c);
+	if (!p->recv_cb && !p->raw_cb && a.pkt.l4 == SNET_PROTO_UDP)
 		return; /* receiving stopped on this conn; the datagram is not for anyone else */
 	if (fill_sender(s, &a) < 0) {
-		c->stats.drop_other++;
+		p->stats.drop_other++;
 		return;
 	}
 	deliver(s, c, &a);
 }
 
-static void process(snet__usock *s, unsigned i, unsigned len)
+void snet__sock_input_begin(snet__sock *s)
 {
-	struct rslot *slot = &s->slots[i];
-	int fam;
-	uint8_t ip[16];
-	if (snet__pktinfo_dst(&s->rmsg[i].msg_hdr, &fam, ip) < 0 ||
-	    (s->rmsg[i].msg_hdr.msg_flags & MSG_TRUNC)) {
-		s->stats.drop_other++;
-		return;
-	}
-	snet__usock_process(s, slot->buf, len, &slot->from, fam, ip);
+	s->in_input = 1;
 }
 
-static int recv_batch(snet__usock *s)
+void snet__sock_input_end(snet__sock *s)
 {
-	for (unsigned i = 0; i < s->batch; i++) {
-		struct msghdr *m = &s->rmsg[i].msg_hdr;
-		m->msg_name = &s->slots[i].from;
-		m->msg_namelen = sizeof(s->slots[i].from);
-		m->msg_control = s->slots[i].ctrl;
-		m->msg_controllen = CTRL_BUF;
-		m->msg_flags = 0;
-	}
-	int n = recvmmsg(s->fd, s->rmsg, s->batch, MSG_DONTWAIT, NULL);
-	if (n < 0)
-		return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -errno;
-	s->in_recv = 1;
-	for (int i = 0; i < n && !s->closing; i++)
-		process(s, (unsigned)i, s->rmsg[i].msg_len);
-	s->in_recv = 0;
-	return n;
+	s->in_input = 0;
+	/* Replies queued by the callbacks leave now, together. */
+	if (s->sq_head && !s->closing)
+		s->ops->kick(s);
 }
 
-static void report_error(snet__usock *s, int err)
+void snet__sock_input_error(snet__sock *s, int err)
 {
-	for (snet_conn_t *c = s->conns; c; c = c->next_on_sock)
-		if (c->recv_cb)
-			c->recv_cb(c, err, NULL);
-}
-
-void snet__usock_on_readable(snet__usock *s)
-{
-	/* Bounded work per wake-up, and stop as soon as a callback closed the socket. */
-	for (int b = 0; b < MAX_BATCHES_PER_WAKEUP && !s->closing; b++) {
-		int n = recv_batch(s);
-		if (n < 0) {
-			report_error(s, n);
-			break;
-		}
-		/* Replies queued by the callbacks leave now, in one sendmmsg, rather than after
-		 * another trip through the loop (and two epoll_ctl calls). */
-		if (s->sq_head && !s->closing)
-			snet__usock_on_writable(s); /* also asks for UV_WRITABLE if some are left */
-		if ((unsigned)n < s->batch)
-			break;
+	for (snet_conn_t *c = s->conns; c && !s->closing;) {
+		snet_conn_t *next = CONN(c)->next_on_sock;
+		if (CONN(c)->recv_cb)
+			CONN(c)->recv_cb(c, err, NULL);
+		c = next;
 	}
 }

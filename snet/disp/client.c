@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The dispatcher client: a conn's datagrams over a Unix stream socket in dispatcher frames.
- * It sits above the conn layer and plugs into a conn's socket as another transport. */
+ * It sits above the conn layer and plugs into it as a transport (snet/conn/transport.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -11,15 +11,22 @@
 #include <unistd.h>
 
 #include "snet/disp_client.h"
-#include "../conn/internal.h"
+#include "../conn/transport.h"
 
-#define RBUF (2 * (SNET_DISP_MAX_PAYLOAD + 64))
+#define RBUF_MIN 16384
+#define RBUF_MAX (SNET_DISP_MAX_PAYLOAD + 64)
 
 struct pipe_transport {
 	uv_pipe_t pipe;
-	snet__usock *sock;
-	size_t used;
-	uint8_t rbuf[RBUF];
+	snet__sock *sock;
+	snet_network_t *net;
+	uint8_t *rbuf;
+	size_t used, cap;
+};
+
+/* Per conn: where its dispatcher listens (set before bind). */
+struct disp_target {
+	char path[108];
 };
 
 /* ---- registration: a blocking local round trip, before the loop owns the socket ---------- */
@@ -63,30 +70,32 @@ static int read_confirmation(int fd, uint16_t *port)
 	}
 }
 
-static int register_at(const char *path, uint64_t ia, const struct sockaddr *addr, uint16_t *port)
+static int send_registration(int fd, uint64_t ia, const struct sockaddr *addr)
 {
-	struct sockaddr_un un = { .sun_family = AF_UNIX };
 	uint8_t msg[128];
-	snprintf(un.sun_path, sizeof(un.sun_path), "%s", path);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (connect(fd, (struct sockaddr *)&un, sizeof(un)) < 0) {
-		int e = -errno;
-		close(fd);
-		return e;
-	}
 	snet_disp_reg reg = { .command = SNET_DISP_CMD_ALWAYS | SNET_DISP_CMD_SCMP, .l4 = 17,
 			      .ia = ia, .svc = SNET_SVC_NONE };
 	memcpy(&reg.public_addr, addr, addr->sa_family == AF_INET ? sizeof(struct sockaddr_in)
 								  : sizeof(struct sockaddr_in6));
 	int hl = snet_disp_frame_header(NULL, 0, msg, sizeof(msg));
 	int rl = snet_disp_reg_emit(&reg, msg + hl, sizeof(msg) - (size_t)hl);
-	int e = rl < 0 ? rl : 0;
-	if (!e) {
-		snet_disp_frame_header(NULL, (size_t)rl, msg, sizeof(msg));
-		e = write_all(fd, msg, (size_t)(hl + rl));
-	}
+	if (rl < 0)
+		return rl;
+	snet_disp_frame_header(NULL, (size_t)rl, msg, sizeof(msg));
+	return write_all(fd, msg, (size_t)(hl + rl));
+}
+
+/* Connects, registers addr and waits for the port; returns the connected fd or an error. */
+static int register_at(const char *path, uint64_t ia, const struct sockaddr *addr, uint16_t *port)
+{
+	struct sockaddr_un un = { .sun_family = AF_UNIX };
+	snprintf(un.sun_path, sizeof(un.sun_path), "%s", path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	int e = connect(fd, (struct sockaddr *)&un, sizeof(un)) < 0 ? -errno : 0;
+	if (!e)
+		e = send_registration(fd, ia, addr);
 	if (!e)
 		e = read_confirmation(fd, port);
 	if (e) {
@@ -101,106 +110,142 @@ static int register_at(const char *path, uint64_t ia, const struct sockaddr *add
 static void alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 {
 	struct pipe_transport *t = h->data;
-	*buf = uv_buf_init((char *)t->rbuf + t->used, (unsigned)(RBUF - t->used));
+	/* A frame larger than the buffer doubles it, up to the largest frame there is. */
+	if (t->used == t->cap && t->cap < RBUF_MAX) {
+		size_t cap = t->cap * 2 < RBUF_MAX ? t->cap * 2 : RBUF_MAX;
+		uint8_t *b = realloc(t->rbuf, cap);
+		if (b) {
+			t->rbuf = b;
+			t->cap = cap;
+		}
+	}
+	*buf = uv_buf_init((char *)t->rbuf + t->used, (unsigned)(t->cap - t->used));
+}
+
+static int on_frame(const snet_disp_frame *f, void *arg)
+{
+	snet__sock *s = arg;
+	snet__sock_input(s, f->payload, f->len, &f->addr, AF_UNSPEC, NULL);
+	return snet__sock_closing(s);
+}
+
+/* The dispatcher went away, or its stream broke: receivers hear it once; sends fail. */
+static void lost(struct pipe_transport *t, int err, const char *why)
+{
+	uv_read_stop((uv_stream_t *)&t->pipe);
+	snet__log(t->net, SNET_LOG_WARN, "dispatcher connection lost: %s", why);
+	snet__sock_input_error(t->sock, err);
 }
 
 static void on_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
 {
 	struct pipe_transport *t = st->data;
-	snet__usock *s = t->sock;
-	snet_disp_frame f;
-	int k = 0;
-	size_t at = 0;
+	snet__sock *s = t->sock;
 	if (n < 0) {
-		/* The dispatcher went away: the conn stays, its sends fail from now on. */
-		uv_read_stop(st);
+		lost(t, SNET_E_DISPATCHER, uv_strerror((int)n));
 		return;
 	}
 	t->used += (size_t)n;
-	s->in_recv = 1;
-	while (!s->closing && (k = snet_disp_frame_parse(t->rbuf + at, t->used - at, &f)) > 0) {
-		snet__usock_process(s, f.payload, f.len, &f.addr, AF_UNSPEC, NULL);
-		at += (size_t)k;
-	}
-	s->in_recv = 0;
+	snet__sock_input_begin(s);
+	int k = snet_disp_frames_run(t->rbuf, t->used, on_frame, s);
+	snet__sock_input_end(s);
+	if (snet__sock_closing(s))
+		return;
 	if (k < 0) {
-		uv_read_stop(st); /* a broken stream cannot be resynchronised */
+		lost(t, SNET_E_DISPATCHER, snet_strerror(k)); /* cannot be resynchronised */
 		return;
 	}
-	memmove(t->rbuf, t->rbuf + at, t->used - at);
-	t->used -= at;
-	snet__usock_update_poll(s);
+	memmove(t->rbuf, t->rbuf + k, t->used - (size_t)k);
+	t->used -= (size_t)k;
 }
 
 /* ---- sending frames ------------------------------------------------------------------------- */
 
 static void on_written(uv_write_t *w, int status)
 {
-	snet__send_release(w->data, status);
+	snet__send_release(snet__send_from_wreq(w), status);
 }
 
-static void pipe_flush(snet__usock *s)
+static void write_one(struct pipe_transport *t, snet_send_t *req)
 {
-	struct pipe_transport *t = s->transport;
-	snet_send_t *req;
-	while (s->sq_head) {
-		req = snet__usock_dequeue(s);
-		size_t len = req->hdr_len;
-		for (unsigned i = 0; i < req->nbufs; i++)
-			len += req->bufs[i].len;
-		int hl = snet_disp_frame_header((struct sockaddr *)&req->nh, len, req->fhdr,
-						sizeof(req->fhdr));
-		uv_buf_t b[6] = { uv_buf_init((char *)req->fhdr, (unsigned)hl),
-				  uv_buf_init((char *)req->hdr, req->hdr_len) };
-		for (unsigned i = 0; i < req->nbufs; i++)
-			b[2 + i] = req->bufs[i];
-		req->wreq.data = req;
-		int e = uv_write(&req->wreq, (uv_stream_t *)&t->pipe, b, req->nbufs + 2, on_written);
-		if (e)
-			snet__send_complete(req, e); /* only when the pipe is already closed */
-		else
-			snet__send_hold(req);
+	struct iovec iov[5];
+	uv_buf_t b[6];
+	size_t cap, len = 0;
+	unsigned n = snet__send_iov(req, iov);
+	for (unsigned i = 0; i < n; i++) {
+		b[i + 1] = uv_buf_init(iov[i].iov_base, (unsigned)iov[i].iov_len);
+		len += iov[i].iov_len;
 	}
+	uint8_t *fh = snet__send_frame_hdr(req, &cap);
+	int hl = snet_disp_frame_header((const struct sockaddr *)snet__send_dst(req), len, fh, cap);
+	b[0] = uv_buf_init((char *)fh, (unsigned)hl);
+	int e = uv_write(snet__send_wreq(req), (uv_stream_t *)&t->pipe, b, n + 1, on_written);
+	if (e)
+		snet__send_complete(req, e); /* only when the pipe is already closed */
+	else
+		snet__send_hold(req);
+}
+
+static void pipe_kick(snet__sock *s)
+{
+	struct pipe_transport *t = snet__sock_transport(s);
+	snet_send_t *req;
+	while ((req = snet__sock_dequeue(s)))
+		write_one(t, req);
+}
+
+static void pipe_update(snet__sock *s)
+{
+	/* The pipe is always read: frames for a conn that stopped receiving are dropped. */
 }
 
 static void on_pipe_closed(uv_handle_t *h)
 {
 	struct pipe_transport *t = h->data;
-	free(t->sock);
+	snet__sock_free(t->sock);
+	free(t->rbuf);
 	free(t);
 }
 
-static void pipe_close(snet__usock *s)
+static void pipe_close(snet__sock *s)
 {
-	struct pipe_transport *t = s->transport;
+	struct pipe_transport *t = snet__sock_transport(s);
 	uv_close((uv_handle_t *)&t->pipe, on_pipe_closed);
 }
 
-static const struct usock_ops pipe_ops = { pipe_flush, pipe_close };
+static const struct snet__sock_ops pipe_ops = { pipe_kick, pipe_update, pipe_close };
 
-static int open_dispatched(snet_conn_t *conn, const struct sockaddr *addr, snet__usock **out)
+static int open_dispatched(snet_conn_t *conn, const struct sockaddr *addr, void *arg,
+			   snet__sock **out)
 {
-	uint16_t port;
-	int fd = register_at(conn->disp_path, conn->net->topo.local_ia, addr, &port);
+	struct disp_target *d = arg;
+	uint16_t port = 0;
+	int fd = register_at(d->path, snet_network_topology(conn->net)->local_ia, addr, &port);
 	if (fd < 0)
 		return fd;
-	snet__usock *s = calloc(1, sizeof(*s));
 	struct pipe_transport *t = calloc(1, sizeof(*t));
-	if (!s || !t || uv_pipe_init(conn->net->loop, &t->pipe, 0) || uv_pipe_open(&t->pipe, fd)) {
-		free(s);
+	uint8_t *rbuf = malloc(RBUF_MIN);
+	snet__sock *s = t && rbuf ? snet__sock_new(conn->net, addr->sa_family,
+						   addr->sa_family == AF_INET6, port, &pipe_ops, t)
+				  : NULL;
+	int e = s ? uv_pipe_init(conn->net->loop, &t->pipe, 0) : -ENOMEM;
+	if (e) {
+		snet__sock_free(s);
+		free(rbuf);
 		free(t);
 		close(fd);
-		return -ENOMEM;
+		return e;
 	}
-	s->net = conn->net;
-	s->family = addr->sa_family;
-	s->dual = addr->sa_family == AF_INET6;
-	s->port = port;
-	s->fd = -1;
-	s->ops = &pipe_ops;
-	s->transport = t;
 	t->sock = s;
+	t->rbuf = rbuf;
 	t->pipe.data = t;
+	if ((e = uv_pipe_open(&t->pipe, fd)) < 0) {
+		close(fd);
+		uv_close((uv_handle_t *)&t->pipe, on_pipe_closed);
+		return e;
+	}
+	t->net = conn->net;
+	t->cap = RBUF_MIN;
 	uv_read_start((uv_stream_t *)&t->pipe, alloc_cb, on_read);
 	*out = s;
 	return 0;
@@ -208,13 +253,14 @@ static int open_dispatched(snet_conn_t *conn, const struct sockaddr *addr, snet_
 
 int snet_conn_set_dispatcher(snet_conn_t *conn, const char *path)
 {
-	if (conn->sock)
+	if (snet__conn_bound(conn))
 		return UV_EALREADY;
 	if (!path)
 		path = SNET_DISP_DEFAULT_SOCKET;
-	if (strlen(path) >= sizeof(conn->disp_path))
+	if (strlen(path) >= sizeof(((struct disp_target *)0)->path))
 		return UV_EINVAL;
-	snprintf(conn->disp_path, sizeof(conn->disp_path), "%s", path);
-	conn->open_sock = open_dispatched;
+	struct disp_target *d = snet__conn_scratch(conn, sizeof(*d));
+	snprintf(d->path, sizeof(d->path), "%s", path);
+	snet__conn_set_opener(conn, open_dispatched, d);
 	return 0;
 }

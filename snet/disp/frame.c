@@ -52,6 +52,22 @@ int snet_disp_frame_parse(const uint8_t *buf, size_t len, snet_disp_frame *f)
 	return (int)(hl + plen);
 }
 
+int snet_disp_frames_run(const uint8_t *buf, size_t len, snet_disp_frame_cb cb, void *arg)
+{
+	size_t at = 0;
+	snet_disp_frame f;
+	for (;;) {
+		int k = snet_disp_frame_parse(buf + at, len - at, &f);
+		if (k < 0)
+			return k;
+		if (k == 0)
+			return (int)at;
+		at += (size_t)k;
+		if (cb(&f, arg) != 0)
+			return (int)at;
+	}
+}
+
 /* The address type and raw bytes of a sockaddr (IPv4-mapped IPv6 as IPv4). */
 static uint8_t raw_addr(const struct sockaddr *sa, const uint8_t **ip, uint16_t *port)
 {

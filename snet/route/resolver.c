@@ -6,21 +6,21 @@
 
 #include "netlink.h"
 
-int snet_resolver_init(snet_resolver *r, size_t cap, unsigned flags)
+int snet__resolver_init(snet__resolver *r, size_t cap, unsigned flags)
 {
 	memset(r, 0, sizeof(*r));
 	int err = snet_route_cache_init(&r->cache, cap);
 	if (err)
 		return err;
 	r->flags = flags;
-	if (!(flags & SNET_RESOLVER_NO_NETLINK))
+	if (!(flags & SNET__RESOLVER_NO_NETLINK))
 		r->query = snet__nl_query_open();
 	/* Events are wanted even when queries go by probe: they keep the cache honest. */
 	r->events = snet__nl_events_open();
 	return 0;
 }
 
-void snet_resolver_close(snet_resolver *r)
+void snet__resolver_close(snet__resolver *r)
 {
 	if (r->query)
 		mnl_socket_close(r->query);
@@ -30,7 +30,7 @@ void snet_resolver_close(snet_resolver *r)
 	snet_route_cache_free(&r->cache);
 }
 
-static int lookup_uncached(snet_resolver *r, const snet_route_key *k, uint16_t port,
+static int lookup_uncached(snet__resolver *r, const snet_route_key *k, uint16_t port,
 			   uint8_t src[16])
 {
 	if (r->query) {
@@ -47,7 +47,7 @@ static int lookup_uncached(snet_resolver *r, const snet_route_key *k, uint16_t p
 	return snet__route_probe(k, port, src);
 }
 
-int snet_resolver_lookup(snet_resolver *r, const snet_route_key *k, uint16_t port, uint8_t src[16])
+int snet__resolver_lookup(snet__resolver *r, const snet_route_key *k, uint16_t port, uint8_t src[16])
 {
 	/* Without an event socket nothing would tell the cache that it went stale. */
 	bool cached = r->events != NULL;
@@ -63,26 +63,26 @@ int snet_resolver_lookup(snet_resolver *r, const snet_route_key *k, uint16_t por
 	return 0;
 }
 
-int snet_resolver_events_fd(const snet_resolver *r)
+int snet__resolver_events_fd(const snet__resolver *r)
 {
 	return r->events ? mnl_socket_get_fd(r->events) : -1;
 }
 
-int snet_resolver_events_process(snet_resolver *r)
+int snet__resolver_events_process(snet__resolver *r)
 {
 	if (!r->events)
 		return 0;
 	return snet__nl_events_drain(r->events, &r->cache, &r->events_seen, &r->overflows);
 }
 
-void snet_resolver_events_off(snet_resolver *r)
+void snet__resolver_events_off(snet__resolver *r)
 {
 	if (r->events)
 		mnl_socket_close(r->events);
 	r->events = NULL;
 }
 
-int snet_resolver_events_reopen(snet_resolver *r)
+int snet__resolver_events_reopen(snet__resolver *r)
 {
 	snet_route_cache_flush(&r->cache);
 	if (r->events)

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "../../snet/conn/internal.h" /* white-box: the restamp test plants a route */
 
 #define IA 0x0001ff0000000110ull
 
@@ -218,10 +219,10 @@ static void test_restamp(void **state)
 	send_text(&c[1], &req, "restamp me", &to);
 	snet_network_stats before, after;
 	snet_network_get_stats(&net, &before);
-	snet_route_key k = req.key;
+	snet_route_key k = REQ(&req)->key;
 	uint8_t other[16] = { 127, 0, 0, 77 };
-	snet_route_cache_flush(&net.resolver.cache);
-	snet_route_cache_put(&net.resolver.cache, &k, other);
+	snet_route_cache_flush(&NET(&net)->resolver.cache);
+	snet_route_cache_put(&NET(&net)->resolver.cache, &k, other);
 	run_until(&got.n, 1);
 	snet_network_get_stats(&net, &after);
 	assert_int_equal(after.restamps, before.restamps + 1);
@@ -578,8 +579,10 @@ static void test_send_cb_closes_own_conn(void **state)
 	run_until(&closed_count, 1);
 	assert_int_equal(sent_calls, 1);
 	assert_int_equal(sent_status[0], 0);
-	assert_int_equal(c.stats.echo_answered, 1);
-	assert_int_equal(c.stats.tx_packets, 2); /* the reply and the echo answer */
+	snet_conn_stats st;
+	snet_conn_get_stats(&c, &st);
+	assert_int_equal(st.echo_answered, 1);
+	assert_int_equal(st.tx_packets, 2); /* the reply and the echo answer */
 }
 
 static int shared_rx;

@@ -88,15 +88,15 @@ static void cache_one(void)
 {
 	snet_route_key k = { .family = AF_INET, .addr = { 127, 0, 0, 1 } };
 	uint8_t src[16];
-	assert_int_equal(snet_resolver_lookup(&net.resolver, &k, 31000, src), 0);
-	assert_true(snet_route_cache_get(&net.resolver.cache, &k, src));
+	assert_int_equal(snet__resolver_lookup(&NET(&net)->resolver, &k, 31000, src), 0);
+	assert_true(snet_route_cache_get(&NET(&net)->resolver.cache, &k, src));
 }
 
 static bool cached(void)
 {
 	snet_route_key k = { .family = AF_INET, .addr = { 127, 0, 0, 1 } };
 	uint8_t src[16];
-	return snet_route_cache_get(&net.resolver.cache, &k, src);
+	return snet_route_cache_get(&NET(&net)->resolver.cache, &k, src);
 }
 
 /* A storm of address changes while the loop does not run: the event socket overflows. */
@@ -120,7 +120,7 @@ static void test_overflow_flushes_and_rearms(void **state)
 {
 	snet_network_stats st;
 	int small = 2048;
-	int fd = snet_resolver_events_fd(&net.resolver);
+	int fd = snet__resolver_events_fd(&NET(&net)->resolver);
 	assert_true(fd >= 0);
 	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &small, sizeof(small)), 0);
 	cache_one();
@@ -129,7 +129,7 @@ static void test_overflow_flushes_and_rearms(void **state)
 	snet_network_get_stats(&net, &st);
 	assert_true(st.route_overflows >= 1);
 	assert_true(changes >= 1);
-	assert_int_equal(last_gen, net.resolver.cache.gen);
+	assert_int_equal(last_gen, NET(&net)->resolver.cache.gen);
 	/* Still watching: the next single change flushes again. */
 	cache_one();
 	uint64_t before = changes;
@@ -147,7 +147,7 @@ static void test_broken_socket_is_replaced(void **state)
 	snet_network_stats st;
 	cache_one();
 	snet__network_reopen_events(&net, -EBADF);
-	RUN_UNTIL(net.resolver.reopens == 1 && net.events_state == 1);
+	RUN_UNTIL(NET(&net)->resolver.reopens == 1 && NET(&net)->events_state == EV_ON);
 	assert_false(cached()); /* events may have been lost meanwhile */
 	cache_one();
 	sh("ip address add 10.78.0.2/32 dev lo");

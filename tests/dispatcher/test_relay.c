@@ -47,6 +47,8 @@ static void test_rules(void **state)
 	q.hdr.src_ia = q.hdr.dst_ia;
 	memcpy(q.hdr.src_host, q.hdr.dst_host, 16);
 	q.udp.src_port = 31777;
+	q.payload = (const uint8_t *)"payload";
+	q.payload_len = 7;
 	int n = snet_pkt_emit(&q, SNET_EMIT_FIX, quote, sizeof(quote));
 	p = base(SNET_PROTO_SCMP);
 	p.scmp.type = SNET_SCMP_DEST_UNREACHABLE;
@@ -54,6 +56,8 @@ static void test_rules(void **state)
 	p.payload_len = (size_t)n - 4; /* cut short, as quotes are */
 	assert_int_equal(relay_dst(&c, &p, &to), RELAY_OK);
 	assert_int_equal(port_of(&to), 31777);
+	p.payload_len = (size_t)n - 7 - 4; /* into the UDP header: Go drops it */
+	assert_int_equal(relay_dst(&c, &p, &to), RELAY_BAD_QUOTE);
 	p.payload_len = 10;
 	assert_int_equal(relay_dst(&c, &p, &to), RELAY_BAD_QUOTE);
 

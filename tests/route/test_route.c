@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "common.h"
+#include "../../snet/route/resolver.h" /* internal: the resolver a network owns */
 
 static snet_route_key key4(const char *ip)
 {
@@ -153,33 +154,33 @@ static void test_feed_events(void **state)
 
 static void check_resolver(unsigned flags)
 {
-	snet_resolver r;
+	snet__resolver r;
 	uint8_t src[16];
 	snet_route_key k = key4("127.0.0.1");
-	assert_int_equal(snet_resolver_init(&r, 64, flags), 0);
-	assert_int_equal(snet_resolver_lookup(&r, &k, 31000, src), 0);
+	assert_int_equal(snet__resolver_init(&r, 64, flags), 0);
+	assert_int_equal(snet__resolver_lookup(&r, &k, 31000, src), 0);
 	assert_int_equal(src[0], 127);
-	assert_int_equal(snet_resolver_lookup(&r, &k, 31000, src), 0);
+	assert_int_equal(snet__resolver_lookup(&r, &k, 31000, src), 0);
 	assert_int_equal(r.cache.hits, 1);
-	if (flags & SNET_RESOLVER_NO_NETLINK)
+	if (flags & SNET__RESOLVER_NO_NETLINK)
 		assert_int_equal(r.miss_probe, 1);
 	else
 		assert_int_equal(r.miss_netlink + r.miss_probe, 1);
 	snet_route_key k6 = { .family = AF_INET6 };
 	k6.addr[15] = 1;
-	if (snet_resolver_lookup(&r, &k6, 31000, src) == 0)
+	if (snet__resolver_lookup(&r, &k6, 31000, src) == 0)
 		assert_int_equal(src[15], 1);
 	/* No route at all: the kernel's error, not a made-up source. */
 	snet_route_key none = key4("0.0.0.0");
 	none.oif = 999999;
-	assert_true(snet_resolver_lookup(&r, &none, 1, src) < 0);
-	snet_resolver_close(&r);
+	assert_true(snet__resolver_lookup(&r, &none, 1, src) < 0);
+	snet__resolver_close(&r);
 }
 
 static void test_resolver_loopback(void **state)
 {
 	check_resolver(0);
-	check_resolver(SNET_RESOLVER_NO_NETLINK);
+	check_resolver(SNET__RESOLVER_NO_NETLINK);
 }
 
 int main(void)

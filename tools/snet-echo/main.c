@@ -538,7 +538,7 @@ static void setup_network(const struct args *a)
 	o.log = log_stderr;
 	o.route_change_cb = on_route_change;
 	if (a->no_netlink)
-		o.resolver_flags = SNET_RESOLVER_NO_NETLINK;
+		o.flags = SNET_NETWORK_NO_NETLINK;
 	int err = snet_network_init(app.loop, &app.net, &app.topo, &o);
 	if (err) {
 		fprintf(stderr, "snet-echo: network: %s\n", snet_strerror(err));

@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The UDP transport: the underlay socket (options set before bind, the port scan over the
+ * dispatched range), the uv_poll_t that watches it, recvmmsg into the network's ring and
+ * sendmmsg from the sock's queue with each source in a pktinfo control message. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+struct udp {
+	uv_poll_t poll;
+	int fd;
+	unsigned events;
+	snet__sock *sock;
+};
+
+/* ---- opening ------------------------------------------------------------------------------ */
+
+static int set_int(int fd, int level, int opt, int v)
+{
+	return setsockopt(fd, level, opt, &v, sizeof(v)) < 0 ? -errno : 0;
+}
+
+/* Pktinfo must be on before bind: datagrams queued earlier carry none. */
+static int prepare(int fd, int family, int dual, const char *device, uint32_t mark)
+{
+	int err = 0;
+	if (family == AF_INET6) {
+		err = set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, !dual);
+		if (!err)
+			err = set_int(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
+	}
+	if (!err && (family == AF_INET || dual))
+		err = set_int(fd, IPPROTO_IP, IP_PKTINFO, 1);
+	if (!err && device && device[0] &&
+	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, device, (socklen_t)strlen(device)) < 0)
+		err = -errno;
+	if (!err && mark && setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)) < 0)
+		err = -errno;
+	return err;
+}
+
+static void set_port(struct sockaddr_storage *ss, uint16_t port)
+{
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+	else
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+}
+
+/* Go: SCIONNetwork.OpenRaw: the highest free port of the range, never below 1024. */
+static int bind_auto(int fd, struct sockaddr_storage *ss, const snet_topology *t)
+{
+	if (t->port_end == 0)
+		return SNET_E_NO_PORT;
+	unsigned low = t->port_start > 1024 ? t->port_start : 1024;
+	for (unsigned p = t->port_end; p >= low && p > 0; p--) {
+		set_port(ss, (uint16_t)p);
+		if (bind(fd, (struct sockaddr *)ss, snet__sa_len((struct sockaddr *)ss)) == 0)
+			return 0;
+		if (errno != EADDRINUSE)
+			return -errno;
+	}
+	return SNET_E_NO_PORT;
+}
+
+/* Binds fd to addr (port 0: a port of the dispatched range); *port gets the port bound. */
+static int bind_socket(snet_network_t *net, int fd, const struct sockaddr *addr, uint16_t *port)
+{
+	const snet_topology *t = &NET(net)->topo;
+	struct sockaddr_storage ss;
+	uint8_t ip[16];
+	uint16_t want;
+	memset(&ss, 0, sizeof(ss));
+	memcpy(&ss, addr, snet__sa_len(addr));
+	snet__sa_plain(addr, ip, &want);
+	int err;
+	if (want == 0) {
+		err = bind_auto(fd, &ss, t);
+	} else {
+		err = bind(fd, (struct sockaddr *)&ss, snet__sa_len(addr)) < 0 ? -errno : 0;
+		if (!err && !snet_topology_port_dispatched(t, want))
+			snet__log(net, SNET_LOG_INFO,
+				  "port %u is outside the dispatched range %u-%u: it receives only "
+				  "via a shim dispatcher on routers that dispatch by range",
+				  want, t->port_start, t->port_end);
+	}
+	if (err)
+		return err;
+	socklen_t len = sizeof(ss);
+	getsockname(fd, (struct sockaddr *)&ss, &len);
+	snet__sa_plain((struct sockaddr *)&ss, ip, port);
+	return 0;
+}
+
+static int is_wildcard6(const struct sockaddr *addr)
+{
+	return addr->sa_family == AF_INET6 &&
+	       IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)addr)->sin6_addr);
+}
+
+/* ---- receiving ------------------------------------------------------------------------------ */
+
+static void input_one(snet__sock *s, struct rx_ring *rx, unsigned i)
+{
+	struct msghdr *m = &rx->msg[i].msg_hdr;
+	int fam;
+	uint8_t ip[16];
+	if (snet__pktinfo_dst(m, &fam, ip) < 0 || (m->msg_flags & MSG_TRUNC)) {
+		s->stats.drop_other++;
+		return;
+	}
+	snet__sock_input(s, rx->iov[i].iov_base, rx->msg[i].msg_len, &rx->from[i], fam, ip);
+}
+
+static int recv_batch(struct udp *u)
+{
+	snet__sock *s = u->sock;
+	struct rx_ring *rx = &NET(s->net)->rx;
+	for (unsigned i = 0; i < rx->batch; i++) {
+		struct msghdr *m = &rx->msg[i].msg_hdr;
+		m->msg_name = &rx->from[i];
+		m->msg_namelen = sizeof(rx->from[i]);
+		m->msg_control = rx->ctrl[i];
+		m->msg_controllen = CTRL_BUF;
+		m->msg_flags = 0;
+	}
+	int n = recvmmsg(u->fd, rx->msg, rx->batch, MSG_DONTWAIT, NULL);
+	if (n < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -errno;
+	snet__sock_input_begin(s);
+	for (int i = 0; i < n && !s->closing; i++)
+		input_one(s, rx, (unsigned)i);
+	snet__sock_input_end(s);
+	return n;
+}
+
+static void on_readable(struct udp *u)
+{
+	snet__sock *s = u->sock;
+	/* Bounded work per wake-up, and stop as soon as a callback closed the socket. */
+	for (int b = 0; b < MAX_RECV_BATCHES && !s->closing; b++) {
+		int n = recv_batch(u);
+		if (n < 0) {
+			snet__sock_input_error(s, n);
+			break;
+		}
+		if ((unsigned)n < NET(s->net)->rx.batch)
+			break;
+	}
+}
+
+/* ---- sending -------------------------------------------------------------------------------- */
+
+static unsigned fill_batch(snet__sock *s, struct tx_batch *b)
+{
+	unsigned n = 0;
+	for (snet_send_t *r = s->sq_head; r && n < SEND_BATCH; r = snet__send_next(r), n++) {
+		snet__send_refresh(r);
+		struct msghdr *m = &b->msg[n].msg_hdr;
+		memset(m, 0, sizeof(*m));
+		m->msg_iov = b->iov[n];
+		m->msg_iovlen = snet__send_iov(r, b->iov[n]);
+		m->msg_name = (void *)snet__send_dst(r);
+		m->msg_namelen = snet__sa_len((const struct sockaddr *)m->msg_name);
+		size_t cl = snet__send_ctrl(r, s->family, b->ctrl[n]);
+		if (cl) {
+			m->msg_control = b->ctrl[n];
+			m->msg_controllen = cl;
+		}
+	}
+	return n;
+}
+
+static void update(snet__sock *s);
+
+/* The sent requests leave the queue before the first callback, so that each is reported
+ * exactly once, as sent, whatever the callbacks close or send. Bounded like receiving. */
+static void flush(struct udp *u)
+{
+	snet__sock *s = u->sock;
+	struct tx_batch *b = &NET(s->net)->tx;
+	for (int k = 0; k < MAX_SEND_BATCHES && s->sq_head && !s->closing; k++) {
+		unsigned n = fill_batch(s, b);
+		int sent = sendmmsg(u->fd, b->msg, n, MSG_DONTWAIT);
+		if (sent < 0) {
+			int err = -errno;
+			if (err == -EAGAIN || err == -EWOULDBLOCK || err == -EINTR)
+				break;
+			if (snet__send_retry(s->sq_head, err))
+				continue;
+			snet__send_complete(snet__sock_dequeue(s), err);
+			continue;
+		}
+		if (sent > 0)
+			snet__send_complete_list(snet__sock_take(s, sent), 0);
+	}
+	update(s);
+}
+
+/* ---- the poll handle --------------------------------------------------------------------- */
+
+static void on_poll(uv_poll_t *h, int status, int events)
+{
+	struct udp *u = h->data;
+	if (status < 0) {
+		snet__log(u->sock->net, SNET_LOG_WARN, "poll error on port %u: %s", u->sock->port,
+			  uv_strerror(status));
+		return;
+	}
+	if (events & UV_WRITABLE)
+		flush(u);
+	if ((events & UV_READABLE) && !u->sock->closing)
+		on_readable(u);
+}
+
+static void update(snet__sock *s)
+{
+	struct udp *u = s->transport;
+	unsigned ev = 0;
+	if (s->closing)
+		return;
+	if (snet__sock_receiving(s))
+		ev |= UV_READABLE;
+	if (s->sq_head)
+		ev |= UV_WRITABLE;
+	if (ev == u->events)
+		return;
+	u->events = ev;
+	if (ev)
+		uv_poll_start(&u->poll, (int)ev, on_poll);
+	else
+		uv_poll_stop(&u->poll);
+}
+
+/* Queued requests: sent in the next writable callback. Asking for UV_WRITABLE costs an
+ * epoll_ctl only when the interest changes. */
+static void kick(snet__sock *s)
+{
+	update(s);
+}
+
+static void on_closed(uv_handle_t *h)
+{
+	struct udp *u = h->data;
+	close(u->fd);
+	snet__sock_free(u->sock);
+	free(u);
+}
+
+static void udp_close(snet__sock *s)
+{
+	struct udp *u = s->transport;
+	uv_close((uv_handle_t *)&u->poll, on_closed);
+}
+
+static const struct snet__sock_ops udp_ops = { kick, update, udp_close };
+
+/* ---- open -------------------------------------------------------------------------------------- */
+
+static int open_fd(snet_network_t *net, const struct sockaddr *addr, int dual,
+		   const char *device, uint32_t mark, uint16_t *port)
+{
+	int fd = socket(addr->sa_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	int err = prepare(fd, addr->sa_family, dual, device, mark);
+	if (!err)
+		err = bind_socket(net, fd, addr, port);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+int snet__udp_open(snet_network_t *net, const struct sockaddr *addr, const char *device,
+		   uint32_t mark, unsigned flags, int shared, snet__sock **out)
+{
+	int dual = is_wildcard6(addr) && !(flags & SNET_BIND_V6ONLY);
+	uint16_t port;
+	int fd = open_fd(net, addr, dual, device, mark, &port);
+	if (fd < 0)
+		return fd;
+	struct udp *u = calloc(1, sizeof(*u));
+	snet__sock *s = u ? snet__sock_new(net, addr->sa_family, dual, port, &udp_ops, u) : NULL;
+	int err = s ? uv_poll_init(net->loop, &u->poll, fd) : -ENOMEM;
+	if (err) {
+		snet__sock_free(s);
+		free(u);
+		close(fd);
+		return err;
+	}
+	u->fd = fd;
+	u->sock = s;
+	u->poll.data = u;
+	s->shared = shared;
+	if (device)
+		snprintf(s->device, sizeof(s->device), "%s", device);
+	*out = s;
+	return 0;
+}
