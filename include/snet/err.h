@@ -58,7 +58,8 @@ extern "C" {
 	XX(BAD_COOKIE, -9044, "dispatcher frame without the expected cookie")                     \
 	XX(DISPATCHER, -9045, "the dispatcher refused or dropped the registration")                \
 	XX(BAD_QUOTE, -9046, "SCMP error quotes no packet a port can be read from")             \
-	XX(UNSUPPORTED_SCMP, -9047, "SCMP type without a delivery rule")
+	XX(UNSUPPORTED_SCMP, -9047, "SCMP type without a delivery rule")                          \
+	XX(SVC_REPLY, -9048, "no reply to a UDP packet to or from an SVC address")
 
 typedef enum {
 #define SNET_ERR_ENUM_(name, val, msg) SNET_E_##name = (val),

@@ -31,8 +31,9 @@ SNET_EXTERN int snet_path_reverse(uint8_t type, const uint8_t *in, size_t len, u
  * into pathbuf (at least in->hdr.path_len bytes), no extensions. UDP: ports swapped, payload
  * kept, TC 0 and FlowID 1 (snet.Conn.WriteTo). SCMP echo and traceroute requests become
  * replies with TC and FlowID kept (Go's shim dispatcher). out's payload points into in's
- * buffer. Emit it with SNET_EMIT_FIX. SNET_E_NOT_REPLYABLE for SCMP errors, other SCMP and
- * other L4. */
+ * buffer. Hosts are packed as Go's PackAddr does (IPv4-mapped IPv6 unmapped, SVC bytes 2-3
+ * zero). Emit it with SNET_EMIT_FIX. SNET_E_NOT_REPLYABLE for SCMP errors, other SCMP and
+ * other L4; SNET_E_SVC_REPLY for UDP to or from an SVC address. */
 SNET_EXTERN int snet_pkt_reply(const snet_pkt *in, snet_pkt *out, uint8_t *pathbuf, size_t cap);
 
 /* The underlay port a router delivers p to on the end host, which the shim dispatcher's

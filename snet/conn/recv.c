@@ -150,11 +150,20 @@ static void set_arrival(struct arrival *a, int dst_family, const uint8_t *dst_ip
 	}
 }
 
+static bool is_info_request(const snet_pkt *p)
+{
+	return p->l4 == SNET_PROTO_SCMP && (p->scmp.type == SNET_SCMP_ECHO_REQUEST ||
+					    p->scmp.type == SNET_SCMP_TRACEROUTE_REQUEST);
+}
+
 /* A packet to or from an SVC address reaches only a relay's raw callback: a conn neither takes
- * it nor answers an SVC source (Go's snet cannot reply to one either). */
+ * it nor answers an SVC source (Go's snet cannot reply to one either). The exception is Go's
+ * shim's: echo and traceroute requests are answered whatever their hosts. */
 static int svc_only_raw(snet__sock *s, snet_conn_t *c, const struct arrival *a, int verdict)
 {
 	if (verdict != SVC && a->pkt.hdr.src_type != SNET_ADDR_SVC)
+		return 0;
+	if ((CONN(c)->flags & SNET_CONN_ANSWER_ECHO) && is_info_request(&a->pkt))
 		return 0;
 	if (CONN(c)->raw_cb)
 		deliver_raw(c, a);

@@ -624,6 +624,56 @@ static void test_send_cb_closes_conn_on_shared_socket(void **state)
 	run_until(&closed_count, 2);
 }
 
+/* A sender whose SCION source host is the 16-byte IPv4-mapped form: the reply goes to the
+ * 4-byte IPv4 host, as Go's snet writes it (PackAddr unmaps). */
+static snet_send_t mapped_req;
+static void on_recv_echo_back(snet_conn_t *c, int status, const snet_msg *m)
+{
+	uv_buf_t b = uv_buf_init("back", 4);
+	got.n++;
+	assert_int_equal(snet_conn_send(&mapped_req, c, &b, 1, m->from, on_sent), 0);
+}
+
+static void test_reply_to_mapped_sender(void **state)
+{
+	snet_conn_t c;
+	uint8_t pkt[512], rep[512];
+	struct sockaddr_storage any = sa("0.0.0.0", 31514), me = sa("127.0.0.2", 31515),
+				to = sa("127.0.0.1", 31514);
+	snet_conn_init(&net, &c);
+	assert_int_equal(snet_conn_bind(&c, (struct sockaddr *)&any, 0), 0);
+	snet_conn_recv_start(&c, on_recv_echo_back);
+	snet_pkt p = { 0 };
+	snet_host d, src;
+	snet_ip_parse("127.0.0.1", 9, &d);
+	snet_ip_parse("::ffff:127.0.0.2", 16, &src);
+	p.hdr.dst_ia = p.hdr.src_ia = IA;
+	p.hdr.dst_type = SNET_ADDR_IP4;
+	memcpy(p.hdr.dst_host, d.ip, 4);
+	p.hdr.src_type = SNET_ADDR_IP6; /* raw: the mapped form stays 16 bytes */
+	memcpy(p.hdr.src_host, src.ip, 16);
+	p.hdr.next_hdr = p.l4 = SNET_PROTO_UDP;
+	p.udp = (snet_udp){ 31515, 31514, 0, 0 };
+	p.payload = (const uint8_t *)"x";
+	p.payload_len = 1;
+	int n = snet_pkt_emit(&p, SNET_EMIT_FIX, pkt, sizeof(pkt));
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&me, sizeof(struct sockaddr_in)), 0);
+	sendto(fd, pkt, (size_t)n, 0, (struct sockaddr *)&to, sizeof(struct sockaddr_in));
+	memset(&got, 0, sizeof(got));
+	sent_ok = 0;
+	run_until(&sent_ok, 1);
+	ssize_t r = recv(fd, rep, sizeof(rep), 0);
+	close(fd);
+	assert_true(r > 0);
+	snet_pkt q;
+	assert_int_equal(snet_pkt_parse(rep, (size_t)r, &q, NULL), (int)r);
+	assert_int_equal(q.hdr.dst_type, SNET_ADDR_IP4);
+	assert_memory_equal(q.hdr.dst_host, "\x7f\x00\x00\x02", 4);
+	assert_true(q.checksum_ok);
+	close_all(&c, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -638,6 +688,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ports_and_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_close_cancels_pending, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send_cb_closes_own_conn, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reply_to_mapped_sender, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send_cb_closes_conn_on_shared_socket, setup,
 						teardown),
 	};

@@ -5,11 +5,16 @@
 
 #include "pkt_json.h"
 
-#define MAX_OPTS 128
+#include <errno.h>
+#include <stdlib.h>
+
 #define EXT_MAX 1024
+/* As many options as an extension can hold: all Pad1 in (255+1)*4 bytes less NextHdr/ExtLen. */
+#define MAX_OPTS (EXT_MAX - 2)
 
 struct ctx {
 	const char *what; /* the field that failed */
+	snet_opt opts[MAX_OPTS];
 	uint8_t path[SNET_MAX_HDR_LEN];
 	uint8_t ext[2][EXT_MAX];
 	uint8_t opt_data[2][EXT_MAX];
@@ -22,7 +27,22 @@ static int bad(struct ctx *c, const char *what, int err)
 	return err;
 }
 
-/* An unsigned integer field; absent leaves *v as is and returns 0 with *given false. */
+/* A decimal string for a 64-bit field (json_out.c writes values above 2^63-1 so). */
+static int u64_text(const char *t, uint64_t max, uint64_t *v)
+{
+	char *end;
+	if (*t < '0' || *t > '9' || (t[0] == '0' && t[1]))
+		return -1;
+	errno = 0;
+	unsigned long long x = strtoull(t, &end, 10);
+	if (errno || *end || x > max)
+		return -1;
+	*v = x;
+	return 0;
+}
+
+/* An unsigned integer field; absent leaves *v as is and returns 0 with *given false. A field
+ * whose range passes 2^63-1 may also be a decimal string. */
 static int get_uint(struct ctx *c, json_t *o, const char *k, uint64_t max, uint64_t *v,
 		    bool *given)
 {
@@ -31,6 +51,8 @@ static int get_uint(struct ctx *c, json_t *o, const char *k, uint64_t max, uint6
 		*given = j != NULL;
 	if (!j)
 		return 0;
+	if (json_is_string(j) && max > (uint64_t)INT64_MAX)
+		return u64_text(json_string_value(j), max, v) ? bad(c, k, SNET_E_BAD_FIELD) : 0;
 	if (!json_is_integer(j) || json_integer_value(j) < 0 ||
 	    (uint64_t)json_integer_value(j) > max)
 		return bad(c, k, SNET_E_BAD_FIELD);
@@ -96,7 +118,20 @@ static int parse_unknown_svc(const char *s, uint16_t *svc)
 	return 0;
 }
 
-static int get_host(struct ctx *c, json_t *o, const char *k, uint8_t *type, uint8_t raw[16])
+/* The 2 reserved bytes after an SVC value (dst_svc_rsv/src_svc_rsv), written as given. */
+static int get_svc_rsv(struct ctx *c, json_t *o, const char *k, uint8_t raw[16])
+{
+	size_t n;
+	int e = get_hex(c, o, k, raw + 2, 2, &n);
+	if (e)
+		return e;
+	return json_object_get(o, k) && n != 2 ? bad(c, k, SNET_E_BAD_FIELD) : 0;
+}
+
+/* Host bytes as the JSON gives them, like slayers' raw addresses: an IPv4-mapped IPv6 text
+ * stays 16 bytes (only replies and conns unmap, as Go's PackAddr does). */
+static int get_host(struct ctx *c, json_t *o, const char *k, const char *rsv, uint8_t *type,
+		    uint8_t raw[16])
 {
 	json_t *j = json_object_get(o, k);
 	snet_host h;
@@ -104,17 +139,19 @@ static int get_host(struct ctx *c, json_t *o, const char *k, uint8_t *type, uint
 	if (!j || !json_is_string(j))
 		return bad(c, k, SNET_E_BAD_FIELD);
 	const char *s = json_string_value(j);
-	if (parse_unknown_svc(s, &svc) == 0) {
-		snet_scion_hdr_set_svc(type, raw, svc);
-		return 0;
-	}
-	int e = snet_host_parse(s, json_string_length(j), &h);
+	bool unknown = parse_unknown_svc(s, &svc) == 0;
+	int e = unknown ? 0 : snet_host_parse(s, json_string_length(j), &h);
 	if (e)
 		return bad(c, k, e);
-	if (h.type == SNET_HOST_SVC)
-		snet_scion_hdr_set_svc(type, raw, h.svc);
-	else
-		snet_scion_hdr_set_ip(type, raw, h.ip, h.type == SNET_HOST_IP4 ? 4 : 16);
+	if (unknown || h.type == SNET_HOST_SVC) {
+		snet_scion_hdr_set_svc(type, raw, unknown ? svc : h.svc);
+		return get_svc_rsv(c, o, rsv, raw);
+	}
+	if (json_object_get(o, rsv))
+		return bad(c, rsv, SNET_E_BAD_FIELD); /* only after an SVC host */
+	memset(raw, 0, 16);
+	*type = h.type == SNET_HOST_IP4 ? SNET_ADDR_IP4 : SNET_ADDR_IP6;
+	memcpy(raw, h.ip, h.type == SNET_HOST_IP4 ? 4 : 16);
 	return 0;
 }
 
@@ -314,7 +351,7 @@ static int opts_from(struct ctx *c, json_t *arr, int slot, snet_opt *opts, size_
 
 static int ext_from(struct ctx *c, json_t *o, int slot, uint8_t next, snet_ext *e)
 {
-	snet_opt opts[MAX_OPTS];
+	snet_opt *opts = c->opts;
 	size_t n;
 	if (!json_is_object(o))
 		return bad(c, "extensions", SNET_E_BAD_FIELD);
@@ -372,9 +409,9 @@ static int scmp_from(struct ctx *c, json_t *o, snet_pkt *p)
 	GET(c, o, "identifier", 0xffff, s->identifier);
 	GET(c, o, "seq_number", 0xffff, s->seq);
 	GET(c, o, "sequence", 0xffff, s->seq);
-	GET(c, o, "interface", UINT64_MAX >> 1, s->interface);
-	GET(c, o, "ingress", UINT64_MAX >> 1, s->ingress);
-	GET(c, o, "egress", UINT64_MAX >> 1, s->egress);
+	GET(c, o, "interface", UINT64_MAX, s->interface);
+	GET(c, o, "ingress", UINT64_MAX, s->ingress);
+	GET(c, o, "egress", UINT64_MAX, s->egress);
 	GET(c, o, "mtu", 0xffff, s->mtu);
 	GET(c, o, "pointer", 0xffff, s->pointer);
 	GET(c, o, "rsv", 0xffffffff, s->rsv);
@@ -421,9 +458,9 @@ static int hdr_from(struct ctx *c, json_t *o, snet_scion_hdr *h)
 	if (!e)
 		e = get_ia(c, o, "src_ia", &h->src_ia);
 	if (!e)
-		e = get_host(c, o, "dst_host", &h->dst_type, h->dst_host);
+		e = get_host(c, o, "dst_host", "dst_svc_rsv", &h->dst_type, h->dst_host);
 	if (!e)
-		e = get_host(c, o, "src_host", &h->src_type, h->src_host);
+		e = get_host(c, o, "src_host", "src_svc_rsv", &h->src_type, h->src_host);
 	return e;
 }
 

@@ -10,6 +10,19 @@ static void set_int(json_t *o, const char *k, uint64_t v)
 	json_object_set_new(o, k, json_integer((json_int_t)v));
 }
 
+/* Unsigned 64-bit values: a JSON number up to 2^63-1, a decimal string above (JSON numbers
+ * past that lose precision or sign in most parsers; json_in.c accepts both forms). */
+static void set_u64(json_t *o, const char *k, uint64_t v)
+{
+	char b[24];
+	if (v <= (uint64_t)INT64_MAX) {
+		json_object_set_new(o, k, json_integer((json_int_t)v));
+		return;
+	}
+	snprintf(b, sizeof(b), "%llu", (unsigned long long)v);
+	json_object_set_new(o, k, json_string(b));
+}
+
 static void set_str(json_t *o, const char *k, const char *v)
 {
 	json_object_set_new(o, k, json_string(v));
@@ -172,7 +185,7 @@ static void scmp_fields(json_t *o, const snet_scmp *s)
 		set_int(o, "identifier", s->identifier);
 		set_int(o, "sequence", s->seq);
 		json_object_set_new(o, "ia", ia_json(s->ia));
-		set_int(o, "interface", s->interface);
+		set_u64(o, "interface", s->interface);
 		break;
 	case SNET_SCMP_PACKET_TOO_BIG:
 		set_int(o, "mtu", s->mtu);
@@ -182,12 +195,12 @@ static void scmp_fields(json_t *o, const snet_scmp *s)
 		break;
 	case SNET_SCMP_EXT_IF_DOWN:
 		json_object_set_new(o, "ia", ia_json(s->ia));
-		set_int(o, "interface", s->interface);
+		set_u64(o, "interface", s->interface);
 		break;
 	case SNET_SCMP_INT_CONN_DOWN:
 		json_object_set_new(o, "ia", ia_json(s->ia));
-		set_int(o, "ingress", s->ingress);
-		set_int(o, "egress", s->egress);
+		set_u64(o, "ingress", s->ingress);
+		set_u64(o, "egress", s->egress);
 		break;
 	}
 	if (s->rsv)
@@ -223,6 +236,12 @@ json_t *pkt_to_json(const snet_pkt *p)
 	json_object_set_new(o, "src_ia", ia_json(h->src_ia));
 	json_object_set_new(o, "dst_host", host_json(h->dst_type, h->dst_host));
 	json_object_set_new(o, "src_host", host_json(h->src_type, h->src_host));
+	/* Bytes 2-3 of an SVC host are carried as they came (slayers keeps them), shown only
+	 * when set, like the other reserved fields. */
+	if (h->dst_type == SNET_ADDR_SVC && (h->dst_host[2] || h->dst_host[3]))
+		json_object_set_new(o, "dst_svc_rsv", json_hex(h->dst_host + 2, 2));
+	if (h->src_type == SNET_ADDR_SVC && (h->src_host[2] || h->src_host[3]))
+		json_object_set_new(o, "src_svc_rsv", json_hex(h->src_host + 2, 2));
 	json_object_set_new(o, "path", path_json(h));
 	if (p->has_hbh)
 		json_array_append_new(exts, ext_json("hbh", &p->hbh));

@@ -36,6 +36,8 @@ var (
 	snetPkt = flag.String("snet-pkt", "snet-pkt", "path to snet-pkt")
 	count   = flag.Int("n", 10000, "random cases per check")
 	seed    = flag.Int64("seed", 1, "random seed")
+	readme  = flag.String("readme", "README.md", "README whose \"Where we differ from Go\" "+
+		"names the categories of accepted differences")
 	failed  = false
 )
 
@@ -403,6 +405,11 @@ func main() {
 	addrStrings(r)
 	pathReverse(r)
 	hopMAC(r)
+	cornersGoToC(r)
+	cornersCToGo(r)
+	replyUDP(r)
+	replySCMP(r)
+	verdicts(r)
 	if failed {
 		os.Exit(1)
 	}

@@ -5,7 +5,8 @@ package main
 
 import (
 	"encoding/binary"
-	"fmt"
+	"math"
+	"strconv"
 
 	"github.com/gopacket/gopacket"
 	"github.com/scionproto/scion/pkg/slayers"
@@ -16,6 +17,15 @@ import (
 )
 
 type obj = map[string]any
+
+// u64 is a 64-bit value as snet-pkt writes it: a JSON number up to 2^63-1, a decimal string
+// above.
+func u64(v uint64) any {
+	if v <= math.MaxInt64 {
+		return int64(v)
+	}
+	return strconv.FormatUint(v, 10)
+}
 
 func infoView(i path.InfoField) obj {
 	return obj{"cons_dir": i.ConsDir, "peer": i.Peer, "seg_id": int64(i.SegID),
@@ -115,14 +125,14 @@ func scmpView(m obj, s *slayers.SCMP, rest []byte) ([]byte, error) {
 		if err := l.DecodeFromBytes(rest, nf); err != nil {
 			return nil, err
 		}
-		m["ia"], m["interface"], m["quote"] = l.IA.String(), int64(l.IfID), hx(l.Payload)
+		m["ia"], m["interface"], m["quote"] = l.IA.String(), u64(l.IfID), hx(l.Payload)
 		return l.Payload, nil
 	case 6:
 		var l slayers.SCMPInternalConnectivityDown
 		if err := l.DecodeFromBytes(rest, nf); err != nil {
 			return nil, err
 		}
-		m["ia"], m["ingress"], m["egress"] = l.IA.String(), int64(l.Ingress), int64(l.Egress)
+		m["ia"], m["ingress"], m["egress"] = l.IA.String(), u64(l.Ingress), u64(l.Egress)
 		m["quote"] = hx(l.Payload)
 		return l.Payload, nil
 	case 128, 129:
@@ -138,26 +148,36 @@ func scmpView(m obj, s *slayers.SCMP, rest []byte) ([]byte, error) {
 			return nil, err
 		}
 		m["identifier"], m["sequence"] = int64(l.Identifier), int64(l.Sequence)
-		m["ia"], m["interface"] = l.IA.String(), int64(l.Interface)
+		m["ia"], m["interface"] = l.IA.String(), u64(l.Interface)
 		return l.Payload, nil
 	}
 	return rest, nil
 }
 
-func tlvs(data []byte, actual int) [][3]any {
-	var out [][3]any
-	for off := 2; off < actual; {
-		t := data[off]
-		if t == 0 {
-			out = append(out, [3]any{int64(0), ""})
-			off++
-			continue
+// extView decodes one extension header with slayers (its options as Go lists them, Pad1
+// included) and returns the view, the next header and what follows.
+func extView(next slayers.L4ProtocolType, rest []byte) (obj, slayers.L4ProtocolType, []byte,
+	error) {
+	nf := gopacket.NilDecodeFeedback
+	var opts [][3]any
+	if next == slayers.HopByHopClass {
+		var e slayers.HopByHopExtn
+		if err := e.DecodeFromBytes(rest, nf); err != nil {
+			return nil, 0, nil, err
 		}
-		l := int(data[off+1])
-		out = append(out, [3]any{int64(t), hx(data[off+2 : off+2+l])})
-		off += 2 + l
+		for _, o := range e.Options {
+			opts = append(opts, [3]any{int64(o.OptType), hx(o.OptData)})
+		}
+		return optsView("hbh", e.NextHdr, e.ExtLen, opts), e.NextHdr, e.Payload, nil
 	}
-	return out
+	var e slayers.EndToEndExtn
+	if err := e.DecodeFromBytes(rest, nf); err != nil {
+		return nil, 0, nil, err
+	}
+	for _, o := range e.Options {
+		opts = append(opts, [3]any{int64(o.OptType), hx(o.OptData)})
+	}
+	return optsView("e2e", e.NextHdr, e.ExtLen, opts), e.NextHdr, e.Payload, nil
 }
 
 // goView decodes with slayers and answers in snet-pkt's JSON schema.
@@ -183,21 +203,22 @@ func goView(data []byte) (obj, error) {
 		"payload_len": int64(s.PayloadLen), "path_type": int64(s.PathType),
 		"dst_ia": s.DstIA.String(), "src_ia": s.SrcIA.String(), "dst_host": dst,
 		"src_host": src, "path": p}
+	// slayers carries an SVC host's bytes 2-3 in RawDstAddr/RawSrcAddr.
+	if s.DstAddrType == slayers.T4Svc && (s.RawDstAddr[2] != 0 || s.RawDstAddr[3] != 0) {
+		v["dst_svc_rsv"] = hx(s.RawDstAddr[2:4])
+	}
+	if s.SrcAddrType == slayers.T4Svc && (s.RawSrcAddr[2] != 0 || s.RawSrcAddr[3] != 0) {
+		v["src_svc_rsv"] = hx(s.RawSrcAddr[2:4])
+	}
 	rest, next := s.Payload, s.NextHdr
 	exts := []any{}
 	for next == slayers.HopByHopClass || next == slayers.End2EndClass {
-		kind := map[slayers.L4ProtocolType]string{slayers.HopByHopClass: "hbh",
-			slayers.End2EndClass: "e2e"}[next]
-		if len(rest) < 2 {
-			return nil, fmt.Errorf("short extension")
+		var e obj
+		var err error
+		if e, next, rest, err = extView(next, rest); err != nil {
+			return nil, err
 		}
-		actual := (int(rest[1]) + 1) * 4
-		if actual > len(rest) {
-			return nil, fmt.Errorf("long extension")
-		}
-		nh := slayers.L4ProtocolType(rest[0])
-		exts = append(exts, optsView(kind, nh, rest[1], tlvs(rest, actual)))
-		rest, next = rest[actual:], nh
+		exts = append(exts, e)
 	}
 	v["extensions"] = exts
 	switch next {
@@ -207,7 +228,8 @@ func goView(data []byte) (obj, error) {
 			return nil, err
 		}
 		v["udp"] = obj{"src_port": int64(u.SrcPort), "dst_port": int64(u.DstPort),
-			"length": int64(u.Length), "checksum": int64(u.Checksum), "checksum_ok": true}
+			"length": int64(u.Length), "checksum": int64(u.Checksum),
+			"checksum_ok": checksumOK(&s, slayers.L4UDP, rest, 6)}
 		v["payload"] = hx(u.Payload)
 	case slayers.L4SCMP:
 		var sc slayers.SCMP
@@ -219,11 +241,57 @@ func goView(data []byte) (obj, error) {
 		if err != nil {
 			return nil, err
 		}
+		m["checksum_ok"] = checksumOK(&s, slayers.L4SCMP, rest, 2)
 		v["scmp"] = m
 		v["payload"] = hx(pl)
 	default:
 		v["payload"] = hx(rest)
 	}
-	_ = binary.BigEndian
 	return v, nil
+}
+
+// checksumOK tells whether the L4 checksum as given is the one Go computes: the L4 bytes are
+// serialized again by slayers as a payload behind a UDP/SCMP layer with checksums computed
+// (csum at off zeroed first, so that only the checksum changes).
+func checksumOK(s *slayers.SCION, proto slayers.L4ProtocolType, l4 []byte, off int) bool {
+	if len(l4) < off+2 {
+		return false
+	}
+	given := binary.BigEndian.Uint16(l4[off:])
+	body := append([]byte(nil), l4...)
+	body[off], body[off+1] = 0, 0
+	var want uint16
+	if proto == slayers.L4UDP {
+		want = udpChecksum(s, body)
+	} else {
+		want = scmpChecksum(s, body)
+	}
+	return given == want
+}
+
+// udpChecksum is the checksum slayers computes for a UDP header and payload (body, its checksum
+// field zeroed) under s's pseudo header; Length is kept as given.
+func udpChecksum(s *slayers.SCION, body []byte) uint16 {
+	u := &slayers.UDP{SrcPort: binary.BigEndian.Uint16(body), DstPort: binary.BigEndian.Uint16(body[2:]),
+		Length: binary.BigEndian.Uint16(body[4:])}
+	u.SetNetworkLayerForChecksum(s)
+	buf := gopacket.NewSerializeBuffer()
+	if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{ComputeChecksums: true}, u,
+		gopacket.Payload(body[8:])); err != nil {
+		return 0
+	}
+	return binary.BigEndian.Uint16(buf.Bytes()[6:])
+}
+
+// scmpChecksum: the same for an SCMP header (type, code) and everything after it.
+func scmpChecksum(s *slayers.SCION, body []byte) uint16 {
+	sc := &slayers.SCMP{TypeCode: slayers.CreateSCMPTypeCode(slayers.SCMPType(body[0]),
+		slayers.SCMPCode(body[1]))}
+	sc.SetNetworkLayerForChecksum(s)
+	buf := gopacket.NewSerializeBuffer()
+	if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{ComputeChecksums: true}, sc,
+		gopacket.Payload(body[4:])); err != nil {
+		return 0
+	}
+	return binary.BigEndian.Uint16(buf.Bytes()[2:])
 }
