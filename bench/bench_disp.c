@@ -17,7 +17,7 @@ void bench_disp(void)
 	char path[64];
 	snprintf(path, sizeof(path), "/tmp/snet-bench-%d.sock", (int)getpid());
 	double via = -1;
-	if (disp_thread_start(IA, 31000, 32767, path) == 0) {
+	if (disp_thread_start(IA, 31000, 32767, path, NULL) == 0) {
 		via = bench_conn_echo_pps(path, 31010);
 		disp_thread_stop();
 	}

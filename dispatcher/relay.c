@@ -47,7 +47,7 @@ int relay_dst(const struct relay_conf *c, const snet_pkt *p, struct sockaddr_sto
 	/* Go's shim relays SVC destinations for UDP only (getDstSCIONUDP). */
 	if (p->hdr.dst_type == SNET_ADDR_SVC)
 		return p->l4 == SNET_PROTO_UDP ? service(c, p, to) : RELAY_NO_SERVICE;
-	int port = snet_pkt_endhost_port(p);
+	int port = snet_pkt_endhost_port(p, NULL);
 	if (port == SNET_E_UNSUPPORTED_SCMP)
 		return RELAY_UNSUPPORTED;
 	if (port < 0)

@@ -12,6 +12,7 @@ static struct disp_thread {
 	snet_topology topo;
 	snet_network_t net;
 	char path[108];
+	struct disp_server_opts opts;
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -30,7 +31,7 @@ static void *disp_main(void *arg)
 	uv_loop_init(&T.loop);
 	snet_network_init(&T.loop, &T.net, &T.topo, NULL);
 	uv_async_init(&T.loop, &T.stop, stop_cb);
-	int e = disp_server_start(&T.loop, &T.net, T.path);
+	int e = disp_server_start(&T.loop, &T.net, T.path, &T.opts);
 	if (e) {
 		uv_close((uv_handle_t *)&T.stop, NULL);
 		snet_network_close(&T.net, NULL);
@@ -46,10 +47,15 @@ static void *disp_main(void *arg)
 	return NULL;
 }
 
-int disp_thread_start(uint64_t ia, uint16_t start, uint16_t end, const char *path)
+int disp_thread_start(uint64_t ia, uint16_t start, uint16_t end, const char *path,
+		      const struct disp_server_opts *o)
 {
 	snprintf(T.path, sizeof(T.path), "%s", path);
 	snet_topology_init(&T.topo, ia, start, end);
+	if (o)
+		T.opts = *o;
+	else
+		disp_server_opts_default(&T.opts, &T.topo);
 	T.ready = 0;
 	if (pthread_create(&T.th, NULL, disp_main, NULL))
 		return -1;

@@ -6,8 +6,12 @@
 
 #include <stdint.h>
 
-/* Starts it on path for AS ia with the dispatched ports start-end. 0 or -1. */
-int disp_thread_start(uint64_t ia, uint16_t start, uint16_t end, const char *path);
+#include "server.h"
+
+/* Starts it on path for AS ia with the dispatched ports start-end and the server options o
+ * (NULL: the defaults). 0 or -1. */
+int disp_thread_start(uint64_t ia, uint16_t start, uint16_t end, const char *path,
+		      const struct disp_server_opts *o);
 /* Stops it, joins the thread and removes the socket file. */
 void disp_thread_stop(void);
 

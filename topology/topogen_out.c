@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "topogen.h"
 
@@ -89,27 +92,35 @@ static int write_text(const char *path, const char *text)
 	return fclose(f);
 }
 
+/* Master keys are secrets: 0600 in a 0700 directory, whatever was there before. */
+static int write_secret(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	size_t n = strlen(text);
+	if (fd < 0 || fchmod(fd, 0600) < 0 || write(fd, text, n) != (ssize_t)n) {
+		fprintf(stderr, "snet-topogen: %s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
 static int write_keys(const struct topo *t, int as, const char *dir)
 {
 	char path[PATH_MAX], b64[64];
 	snprintf(path, sizeof(path), "%s/keys", dir);
-	mkdir(path, 0755);
-	static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	const uint8_t *m = t->ases[as].master;
-	int k = 0;
-	for (int i = 0; i < 16; i += 3) {
-		uint32_t v = (uint32_t)m[i] << 16 | (i + 1 < 16 ? m[i + 1] << 8 : 0) |
-			     (i + 2 < 16 ? m[i + 2] : 0);
-		b64[k++] = tbl[v >> 18 & 63];
-		b64[k++] = tbl[v >> 12 & 63];
-		b64[k++] = i + 1 < 16 ? tbl[v >> 6 & 63] : '=';
-		b64[k++] = i + 2 < 16 ? tbl[v & 63] : '=';
+	mkdir(path, 0700);
+	if (chmod(path, 0700) < 0) {
+		fprintf(stderr, "snet-topogen: %s: %s\n", path, strerror(errno));
+		return -1;
 	}
+	int k = EVP_EncodeBlock((unsigned char *)b64, t->ases[as].master, 16);
 	b64[k++] = '\n';
 	b64[k] = 0;
 	for (int n = 0; n < 2; n++) {
 		snprintf(path, sizeof(path), "%s/keys/master%d.key", dir, n);
-		if (write_text(path, b64))
+		if (write_secret(path, b64))
 			return -1;
 	}
 	return 0;

@@ -53,10 +53,13 @@ link() {
 
 # bg NAME LOG CMD...: runs CMD in namespace NAME in the background, output to LOG.
 # ip netns exec execs the command, so $! is the program itself and signals reach it.
+# The log is emptied before the command starts (not by the background shell, which may run
+# later): wait_for must never see a line an earlier process wrote there.
 bg() {
 	local who=$1 log=$2
 	shift 2
-	ip netns exec "sn$E2E_ID-$who" "$@" >"$log" 2>&1 &
+	: >"$log"
+	ip netns exec "sn$E2E_ID-$who" "$@" >>"$log" 2>&1 &
 	E2E_PIDS+=($!)
 	LAST_PID=$!
 }
@@ -73,9 +76,25 @@ wait_for() {
 	return 1
 }
 
-# stop PID: SIGTERM and wait.
+# alive PID: running (a zombie waiting to be reaped is not).
+alive() {
+	local st
+	read -r st 2>/dev/null </proc/"$1"/stat || return 1
+	st=${st##*) } # the state follows the command name in parentheses
+	[[ ${st%% *} != Z ]]
+}
+
+# stop PID: SIGTERM, up to 5 s to exit, then SIGKILL; and reap it.
 stop() {
 	kill -TERM "$1" 2>/dev/null || true
+	for _ in $(seq 1 100); do
+		alive "$1" || break
+		sleep 0.05
+	done
+	if alive "$1"; then
+		echo "# pid $1 ignored SIGTERM for 5 s: SIGKILL" >&2
+		kill -KILL "$1" 2>/dev/null || true
+	fi
 	wait "$1" 2>/dev/null || true
 }
 

@@ -138,15 +138,42 @@ static const snet_topo_link *topo_link(uint16_t ifid)
 
 static int dst_port(const snet_pkt *p)
 {
-	return R.legacy ? SNET_ENDHOST_PORT : snet_pkt_endhost_port(p);
+	return R.legacy ? SNET_ENDHOST_PORT : snet_pkt_endhost_port(p, NULL);
+}
+
+/* An SVC destination goes to the service's address in the topology (Go: internalLink.Resolve;
+ * the first instance), at its port 30041 in the everything-to-30041 mode. */
+static void deliver_svc(const uint8_t *b, size_t n, const snet_pkt *p)
+{
+	uint16_t svc = (uint16_t)((p->hdr.dst_host[0] << 8 | p->hdr.dst_host[1]) & ~SNET_SVC_MCAST);
+	const snet_topo_svc *s = svc == SNET_SVC_CS && R.topo.n_cs ? &R.topo.cs[0]
+				 : svc == SNET_SVC_DS && R.topo.n_ds ? &R.topo.ds[0]
+								     : NULL;
+	if (!s) {
+		R.drops[D_NO_HOST]++;
+		return;
+	}
+	struct sockaddr_storage to = s->addr;
+	if (R.legacy) {
+		if (to.ss_family == AF_INET)
+			((struct sockaddr_in *)&to)->sin_port = htons(SNET_ENDHOST_PORT);
+		else
+			((struct sockaddr_in6 *)&to)->sin6_port = htons(SNET_ENDHOST_PORT);
+	}
+	count_src(p);
+	send_on(&R.internal, b, n, (struct sockaddr *)&to);
 }
 
 static void deliver(const uint8_t *b, size_t n, const snet_pkt *p)
 {
 	struct sockaddr_storage to;
 	memset(&to, 0, sizeof(to));
+	if (p->hdr.dst_type == SNET_ADDR_SVC) {
+		deliver_svc(b, n, p);
+		return;
+	}
 	int port = dst_port(p);
-	if (port <= 0 || p->hdr.dst_type == SNET_ADDR_SVC) {
+	if (port <= 0) {
 		R.drops[D_NO_HOST]++;
 		return;
 	}
@@ -478,6 +505,31 @@ static int toml_value(const char *line, const char *key, char *out, size_t cap)
 	return 0;
 }
 
+/* keys/master0.key: base64 as Go's key loader reads it, any length. */
+static int load_key(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return fprintf(stderr, "snet-br: %s: %s\n", path, strerror(errno)), -1;
+	char *text = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t r = 1; r > 0; n += r) {
+		if (n == cap && !(text = realloc(text, cap = cap ? 2 * cap : 4096)))
+			return fclose(f), fprintf(stderr, "snet-br: out of memory\n"), -1;
+		r = fread(text + n, 1, cap - n, f);
+	}
+	fclose(f);
+	uint8_t *master = malloc(n + 1);
+	size_t off = 0;
+	int ml = master ? snet_base64_decode(text, n, master, n + 1, &off) : -ENOMEM;
+	int ok = ml > 0 && snet_hf_key_derive(master, (size_t)ml, R.key) == 0;
+	if (!ok)
+		fprintf(stderr, "snet-br: %s: %s at byte %zu\n", path, snet_strerror(ml), off);
+	free(text);
+	free(master);
+	return ok ? 0 : -1;
+}
+
 static int load_config(const char *toml)
 {
 	char line[1024], path[PATH_MAX + 32], err[256];
@@ -499,15 +551,7 @@ static int load_config(const char *toml)
 	if (R.self < 0)
 		return fprintf(stderr, "snet-br: id \"%s\" is not in %s\n", R.id, path), -1;
 	snprintf(path, sizeof(path), "%s/keys/master0.key", R.dir);
-	f = fopen(path, "r");
-	size_t n = f ? fread(line, 1, sizeof(line) - 1, f) : 0;
-	if (f)
-		fclose(f);
-	uint8_t master[256];
-	int ml = snet_base64_decode(line, n, master, sizeof(master));
-	if (ml <= 0 || snet_hf_key_derive(master, (size_t)ml, R.key))
-		return fprintf(stderr, "snet-br: %s: not a base64 key\n", path), -1;
-	return 0;
+	return load_key(path);
 }
 
 static void on_signal(uv_signal_t *s, int signum)

@@ -79,8 +79,9 @@ struct snet_network_s {
  * without a size: fill it with snet_network_opts_default first). */
 SNET_EXTERN int snet_network_init(uv_loop_t *loop, snet_network_t *net, const snet_topology *topo,
 				  const snet_network_opts *opts);
-/* Closes the netlink watcher and frees the network's memory; cb runs from the loop. UV_EBUSY
- * while conns are open. */
+/* Closes the netlink watcher and frees the network's memory; cb runs from the loop, after the
+ * close callbacks of every conn. Allowed once every conn of the network is closed or closing
+ * (snet_conn_close called): UV_EBUSY while one is open, UV_EALREADY the second time. */
 SNET_EXTERN int snet_network_close(snet_network_t *net, void (*cb)(snet_network_t *net));
 /* The topology the network was made with. */
 SNET_EXTERN const snet_topology *snet_network_topology(const snet_network_t *net);

@@ -59,7 +59,8 @@ extern "C" {
 	XX(DISPATCHER, -9045, "the dispatcher refused or dropped the registration")                \
 	XX(BAD_QUOTE, -9046, "SCMP error quotes no packet a port can be read from")             \
 	XX(UNSUPPORTED_SCMP, -9047, "SCMP type without a delivery rule")                          \
-	XX(SVC_REPLY, -9048, "no reply to a UDP packet to or from an SVC address")
+	XX(SVC_REPLY, -9048, "no reply to a UDP packet to or from an SVC address")                \
+	XX(BAD_BASE64, -9049, "malformed base64 (or an empty key)")
 
 typedef enum {
 #define SNET_ERR_ENUM_(name, val, msg) SNET_E_##name = (val),

@@ -18,9 +18,12 @@ extern "C" {
 
 /* The forwarding key from a raw (already base64-decoded) master key. 0 or SNET_E_BAD_FIELD. */
 SNET_EXTERN int snet_hf_key_derive(const uint8_t *master, size_t len, uint8_t key[SNET_HF_KEY_LEN]);
-/* Decodes a master key file's base64 text (white space ignored). Returns the length or
- * SNET_E_BAD_FIELD / SNET_E_NOBUF. */
-SNET_EXTERN int snet_base64_decode(const char *text, size_t len, uint8_t *out, size_t cap);
+/* Decodes a master key file's base64 text as Go's base64.StdEncoding does (the key loader,
+ * private/keyconf): padding required, CR/LF ignored, anything else outside the alphabet an
+ * error. Unlike Go, an empty key is an error too. Returns the length, SNET_E_BAD_BASE64 (with
+ * *off, may be NULL, at the offending byte; at len for a missing end) or SNET_E_NOBUF. */
+SNET_EXTERN int snet_base64_decode(const char *text, size_t len, uint8_t *out, size_t cap,
+				   size_t *off);
 /* The 16-byte MAC input block for a hop under an info field's SegID and timestamp. */
 SNET_EXTERN void snet_hf_mac_input(uint16_t seg_id, uint32_t timestamp, const snet_hop_field *h,
 				   uint8_t block[16]);

@@ -43,8 +43,9 @@ SNET_EXTERN int snet_pkt_reply(const snet_pkt *in, snet_pkt *out, uint8_t *pathb
  * SCMP errors by the quoted packet's UDP source port (0 counts as truncated) or the Identifier
  * of a quoted echo/traceroute request. SVC destinations go to a service instead: not here.
  * Returns the port, or SNET_E_BAD_QUOTE, SNET_E_UNSUPPORTED_SCMP, or SNET_E_TRUNCATED (a TCP
- * header under 20 bytes). */
-SNET_EXTERN int snet_pkt_endhost_port(const snet_pkt *p);
+ * header under 20 bytes). *by_id (may be NULL) tells whether it is an SCMP Identifier (which Go
+ * v0.11's dispatcher routed by the identifiers applications used, not by port). */
+SNET_EXTERN int snet_pkt_endhost_port(const snet_pkt *p, bool *by_id);
 
 #ifdef __cplusplus
 }

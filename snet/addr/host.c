@@ -144,8 +144,12 @@ void snet__host_put(sb *b, const snet_host *h)
 		sb_printf(b, "%u.%u.%u.%u", h->ip[0], h->ip[1], h->ip[2], h->ip[3]);
 		break;
 	case SNET_HOST_IP6:
-		if (is_v4mapped(h->ip))
+		/* Go's net.IP prints IPv4-mapped as IPv4; with a zone that is no longer an address
+		 * (zones are IPv6 only), so there we keep netip's "::ffff:a.b.c.d" form. */
+		if (is_v4mapped(h->ip) && !h->zone[0])
 			sb_printf(b, "%u.%u.%u.%u", h->ip[12], h->ip[13], h->ip[14], h->ip[15]);
+		else if (is_v4mapped(h->ip))
+			sb_printf(b, "::ffff:%u.%u.%u.%u", h->ip[12], h->ip[13], h->ip[14], h->ip[15]);
 		else
 			ip6_put(b, h->ip);
 		break;

@@ -202,9 +202,13 @@ void snet_conn_set_raw_cb(snet_conn_t *conn, snet_raw_cb cb)
 
 static void finish_close(snet_conn_t *conn)
 {
-	NET(conn->net)->n_conns--;
-	if (CONN(conn)->close_cb)
-		CONN(conn)->close_cb(conn);
+	snet_network_t *net = conn->net;
+	snet_close_cb cb = CONN(conn)->close_cb;
+	NET(net)->n_conns--;
+	NET(net)->n_closing--;
+	if (cb)
+		cb(conn); /* the conn may be freed here */
+	snet__network_conn_gone(net);
 }
 
 static void on_conn_closed(uv_handle_t *h)
@@ -246,6 +250,7 @@ void snet_conn_close(snet_conn_t *conn, snet_close_cb cb)
 	if (p->state == CONN_CLOSING)
 		return;
 	p->close_cb = cb;
+	NET(conn->net)->n_closing++;
 	p->recv_cb = NULL;
 	p->scmp_cb = NULL;
 	p->raw_cb = NULL;

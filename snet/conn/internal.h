@@ -64,7 +64,9 @@ struct snet__network {
 	int events_state, close_pending;
 	void (*close_cb)(snet_network_t *net);
 	snet__sock *socks;
-	unsigned n_conns;
+	unsigned n_conns;   /* initialized and not yet past their close callback */
+	unsigned n_closing; /* of those, closed */
+	int close_requested;
 	uint64_t restamps;
 	struct rx_ring rx;
 	struct tx_batch tx;
@@ -166,6 +168,8 @@ struct arrival {
 /* network.c */
 /* Replaces a broken netlink event socket (also the tests' way to break it). */
 void snet__network_reopen_events(snet_network_t *net, int err);
+/* A conn finished closing: a close of the network waiting for it may go on. */
+void snet__network_conn_gone(snet_network_t *net);
 
 /* sock.c */
 snet__sock *snet__sock_find_shared(snet_network_t *net, int family, uint16_t port,

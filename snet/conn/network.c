@@ -176,21 +176,35 @@ static void on_events_closed(uv_handle_t *h)
 	uv_close((uv_handle_t *)&n->closer, on_net_closed);
 }
 
-int snet_network_close(snet_network_t *net, void (*cb)(snet_network_t *net))
+/* The handles go once every conn has finished closing. */
+static void close_handles(struct snet__network *n)
 {
-	struct snet__network *n = NET(net);
-	if (n->n_conns > 0)
-		return UV_EBUSY;
-	if (n->close_pending)
-		return UV_EALREADY;
-	n->close_cb = cb;
 	n->close_pending = 1;
 	if (n->events_state == EV_REOPENING)
-		return 0; /* the reopen's close callback goes on from here */
+		return; /* the reopen's close callback goes on from here */
 	if (n->events_state == EV_ON)
 		uv_close((uv_handle_t *)&n->events_poll, on_events_closed);
 	else
 		uv_close((uv_handle_t *)&n->closer, on_net_closed);
+}
+
+void snet__network_conn_gone(snet_network_t *net)
+{
+	struct snet__network *n = NET(net);
+	if (n->close_requested && !n->close_pending && n->n_conns == 0)
+		close_handles(n);
+}
+
+int snet_network_close(snet_network_t *net, void (*cb)(snet_network_t *net))
+{
+	struct snet__network *n = NET(net);
+	if (n->n_conns > n->n_closing)
+		return UV_EBUSY;
+	if (n->close_requested)
+		return UV_EALREADY;
+	n->close_cb = cb;
+	n->close_requested = 1;
+	snet__network_conn_gone(net);
 	return 0;
 }
 

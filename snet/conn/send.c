@@ -233,7 +233,8 @@ static void init_request(snet_send_t *req, snet_conn_t *c, const uv_buf_t bufs[]
 	p->retried = 0;
 	p->hdr_len = 0;
 	p->nbufs = nbufs;
-	memcpy(p->bufs, bufs, nbufs * sizeof(*bufs));
+	if (nbufs) /* bufs may be NULL when there is no payload */
+		memcpy(p->bufs, bufs, nbufs * sizeof(*bufs));
 }
 
 static int submit(snet_send_t *req, snet_conn_t *c, const uv_buf_t bufs[], unsigned nbufs,

@@ -16,30 +16,59 @@ int snet_hf_key_derive(const uint8_t *master, size_t len, uint8_t key[SNET_HF_KE
 	return ok == 1 ? 0 : SNET_E_BAD_FIELD;
 }
 
-int snet_base64_decode(const char *text, size_t len, uint8_t *out, size_t cap)
+static int b64_value(char c)
 {
-	char clean[512];
-	uint8_t tmp[512];
-	size_t n = 0;
-	for (size_t i = 0; i < len; i++) {
-		char c = text[i];
-		if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
+/* Go's base64.StdEncoding.Decode: the standard alphabet in quanta of 4, '=' padding only in
+ * the last quantum ("xx==" or "xxx="), nothing after it; CR and LF are ignored wherever they
+ * are (so a trailing newline is fine); non-zero trailing bits are accepted, as Go's
+ * non-strict decoder does. */
+int snet_base64_decode(const char *text, size_t len, uint8_t *out, size_t cap, size_t *off)
+{
+	uint32_t acc = 0;
+	size_t n = 0, q = 0, pad = 0, at = 0;
+	for (at = 0; at < len; at++) {
+		char c = text[at];
+		if (c == '\r' || c == '\n')
 			continue;
-		if (n == sizeof(clean))
+		int v = b64_value(c);
+		if (c == '=' && q >= 2 && pad + q < 4) {
+			pad++;
+			continue;
+		}
+		if (v < 0 || pad)
+			goto bad;
+		acc = acc << 6 | (uint32_t)v;
+		if (++q < 4)
+			continue;
+		if (n + 3 > cap)
 			return SNET_E_NOBUF;
-		clean[n++] = c;
+		out[n++] = (uint8_t)(acc >> 16), out[n++] = (uint8_t)(acc >> 8), out[n++] = (uint8_t)acc;
+		acc = 0, q = 0;
 	}
-	if (n == 0 || n % 4)
-		return SNET_E_BAD_FIELD;
-	int r = EVP_DecodeBlock(tmp, (const unsigned char *)clean, (int)n);
-	if (r < 0)
-		return SNET_E_BAD_FIELD;
-	/* EVP_DecodeBlock counts the padding as zero bytes. */
-	size_t out_len = (size_t)r - (clean[n - 1] == '=') - (clean[n - 2] == '=');
-	if (out_len > cap)
+	if (q == 0 && pad == 0 && n)
+		return (int)n;
+	if (q + pad != 4) /* an unfinished quantum, or no key at all */
+		goto bad;
+	if (n + (q - 1) > cap)
 		return SNET_E_NOBUF;
-	memcpy(out, tmp, out_len);
-	return (int)out_len;
+	acc <<= 6 * (4 - q);
+	out[n++] = (uint8_t)(acc >> 16);
+	if (q == 3)
+		out[n++] = (uint8_t)(acc >> 8);
+	return (int)n;
+bad:
+	if (off)
+		*off = at;
+	return SNET_E_BAD_BASE64;
 }
 
 void snet_hf_mac_input(uint16_t seg_id, uint32_t timestamp, const snet_hop_field *h,

@@ -60,10 +60,36 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_STOP;
 }
 
+/* The next whole message at *off (its header in *h), advancing *off past it. libmnl's walk
+ * casts lengths to int, so a message claiming more than 2^31 bytes would take it past the
+ * buffer; only the kernel (or CAP_NET_ADMIN) sends to us, but the parser does not trust it. */
+static bool next_msg(const uint8_t *buf, size_t len, size_t *off, struct nlmsghdr *h)
+{
+	if (len - *off < sizeof(*h))
+		return false;
+	memcpy(h, buf + *off, sizeof(*h));
+	if (h->nlmsg_len < sizeof(*h) || h->nlmsg_len > len - *off)
+		return false;
+	size_t step = ((size_t)h->nlmsg_len + 3) & ~(size_t)3;
+	*off = step > len - *off ? len : *off + step;
+	return true;
+}
+
+/* The bytes of whole messages at the start of buf (what libmnl may walk). */
+static size_t whole_msgs(const void *buf, size_t len)
+{
+	struct nlmsghdr h;
+	size_t off = 0;
+	while (next_msg(buf, len, &off, &h))
+		;
+	return off;
+}
+
 int snet_rtmsg_route_src(const void *buf, size_t len, uint32_t seq, uint8_t family,
 			 uint8_t src[16])
 {
 	struct route_answer ans = { family, src, 0 };
+	len = whole_msgs(buf, len);
 	/* Port id 0: the kernel's; mnl_cb_run checks seq and turns NLMSG_ERROR into errno. */
 	errno = 0;
 	int r = mnl_cb_run(buf, len, seq, 0, route_cb, &ans);
@@ -91,14 +117,12 @@ static bool is_change(uint16_t type)
 
 int snet_route_cache_feed(snet_route_cache *rc, const void *nlbuf, size_t len)
 {
+	struct nlmsghdr h;
 	int n = 0;
-	const struct nlmsghdr *nlh = nlbuf;
-	int left = (int)len;
-	while (mnl_nlmsg_ok(nlh, left)) {
-		if (is_change(nlh->nlmsg_type))
+	size_t off = 0;
+	while (next_msg(nlbuf, len, &off, &h))
+		if (is_change(h.nlmsg_type))
 			n++;
-		nlh = mnl_nlmsg_next(nlh, &left);
-	}
 	if (n > 0)
 		snet_route_cache_flush(rc);
 	return n;

@@ -674,6 +674,27 @@ static void test_reply_to_mapped_sender(void **state)
 	close_all(&c, 1);
 }
 
+/* A datagram without payload: no buffers at all (bufs NULL). The sanitizer build once caught
+ * memcpy from NULL here, on snet-ping's first ping. */
+static void test_send_without_payload(void **state)
+{
+	snet_conn_t c[2];
+	snet_send_t req;
+	struct sockaddr_storage any = sa("0.0.0.0", 31516), cl = sa("127.0.0.1", 0);
+	snet_conn_init(&net, &c[0]);
+	snet_conn_init(&net, &c[1]);
+	assert_int_equal(snet_conn_bind(&c[0], (struct sockaddr *)&any, 0), 0);
+	assert_int_equal(snet_conn_bind(&c[1], (struct sockaddr *)&cl, 0), 0);
+	snet_conn_recv_start(&c[0], on_recv);
+	memset(&got, 0, sizeof(got));
+	snet_udp_addr to = scion_addr("127.0.0.1", 31516);
+	assert_int_equal(snet_conn_send(&req, &c[1], NULL, 0, &to, on_sent), 0);
+	run_until(&got.n, 1);
+	assert_string_equal(got.data, "");
+	assert_true(got.checksum_ok);
+	close_all(c, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -689,6 +710,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_close_cancels_pending, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send_cb_closes_own_conn, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reply_to_mapped_sender, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_send_without_payload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send_cb_closes_conn_on_shared_socket, setup,
 						teardown),
 	};

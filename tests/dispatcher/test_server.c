@@ -17,12 +17,31 @@
 #define IA 0x0001ff0000000110ull
 
 static char path[64];
+static struct disp_server_opts opts;
 
-static int setup(void **state)
+static int setup_with(const struct disp_server_opts *o)
 {
 	signal(SIGPIPE, SIG_IGN);
 	snprintf(path, sizeof(path), "/tmp/snet-test-disp-%d.sock", (int)getpid());
-	return disp_thread_start(IA, 31000, 31999, path);
+	return disp_thread_start(IA, 31000, 31999, path, o);
+}
+
+static int setup(void **state)
+{
+	return setup_with(NULL);
+}
+
+/* Small limits, so that the tests reach them. */
+static int setup_small(void **state)
+{
+	snet_topology t;
+	snet_topology_init(&t, IA, 31000, 31999);
+	disp_server_opts_default(&opts, &t);
+	opts.max_clients = 8;
+	opts.reg_timeout_ms = 300;
+	opts.frame_timeout_ms = 300;
+	opts.total_input_bytes = 256 << 10;
+	return setup_with(&opts);
 }
 
 static int teardown(void **state)
@@ -210,11 +229,79 @@ static void test_client_close_order(void **state)
 	assert_int_equal(uv_loop_close(&loop), 0);
 }
 
+/* ---- limits and timeouts ----------------------------------------------------------------- */
+
+/* Idle connections at the cap: the oldest unregistered one gives way to a newcomer, so they
+ * cannot lock out a legitimate registration. */
+static void test_idle_clients_make_room(void **state)
+{
+	struct disp_server_stats st;
+	int idle[12];
+	for (int i = 0; i < 12; i++)
+		idle[i] = dial();
+	int good = dial();
+	assert_int_equal(reg(good, 31600, IA), 31600);
+	disp_server_stats(&st);
+	assert_true(st.reaped >= 5);
+	assert_true(st.clients <= 8);
+	assert_true(closed_by_peer(idle[0])); /* the oldest went first */
+	for (int i = 0; i < 12; i++)
+		close(idle[i]);
+	close(good);
+}
+
+/* A client that never registers, and one that never finishes a frame, are timed out. */
+static void test_timeouts(void **state)
+{
+	struct disp_server_stats before, after;
+	disp_server_stats(&before);
+	int silent = dial(), partial = dial();
+	assert_int_equal(reg(partial, 31601, IA), 31601);
+	uint8_t half[20];
+	int hl = snet_disp_frame_header(NULL, 100, half, sizeof(half));
+	assert_int_equal(write(partial, half, (size_t)hl), hl); /* a header, then nothing */
+	assert_true(closed_by_peer(silent));
+	assert_true(closed_by_peer(partial));
+	disp_server_stats(&after);
+	assert_int_equal(after.timeouts, before.timeouts + 2);
+	close(silent);
+	close(partial);
+}
+
+/* Half-sent large frames from many clients: the receive buffers of all clients together stay
+ * under their cap (those that would pass it are closed), and a good client still works. */
+static void test_input_memory_capped(void **state)
+{
+	struct disp_server_stats st;
+	static uint8_t big[60000];
+	int fds[6];
+	for (int i = 0; i < 6; i++) {
+		fds[i] = dial();
+		assert_int_equal(reg(fds[i], (uint16_t)(31700 + i), IA), 31700 + i);
+		int hl = snet_disp_frame_header(NULL, 65000, big, sizeof(big));
+		(void)hl;
+		assert_int_equal(write(fds[i], big, sizeof(big)), (ssize_t)sizeof(big));
+	}
+	usleep(200000);
+	disp_server_stats(&st);
+	assert_true(st.closed_memory >= 1);
+	int good = dial();
+	assert_int_equal(reg(good, 31710, IA), 31710);
+	inject(31710, 100);
+	assert_int_equal(next_frame(good), 36 + 8 + 100);
+	for (int i = 0; i < 6; i++)
+		close(fds[i]);
+	close(good);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_isolation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_client_close_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_idle_clients_make_room, setup_small, teardown),
+		cmocka_unit_test_setup_teardown(test_timeouts, setup_small, teardown),
+		cmocka_unit_test_setup_teardown(test_input_memory_capped, setup_small, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

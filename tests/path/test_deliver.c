@@ -47,32 +47,32 @@ static int error_port(uint8_t type, const uint8_t *q, size_t len)
 	p.scmp.type = type;
 	p.payload = q;
 	p.payload_len = len;
-	return snet_pkt_endhost_port(&p);
+	return snet_pkt_endhost_port(&p, NULL);
 }
 
 static void test_plain_rules(void **state)
 {
 	snet_pkt p = base(SNET_PROTO_UDP);
 	p.udp.dst_port = 31005;
-	assert_int_equal(snet_pkt_endhost_port(&p), 31005);
+	assert_int_equal(snet_pkt_endhost_port(&p, NULL), 31005);
 	uint8_t tcp[20] = { 0x12, 0x34, 0x7a, 0x69 };
 	p = base(SNET_PROTO_TCP);
 	p.payload = tcp;
 	p.payload_len = 20;
-	assert_int_equal(snet_pkt_endhost_port(&p), 0x7a69);
+	assert_int_equal(snet_pkt_endhost_port(&p, NULL), 0x7a69);
 	p.payload_len = 19;
-	assert_int_equal(snet_pkt_endhost_port(&p), SNET_E_TRUNCATED);
+	assert_int_equal(snet_pkt_endhost_port(&p, NULL), SNET_E_TRUNCATED);
 	p = base(SNET_PROTO_BFD);
-	assert_int_equal(snet_pkt_endhost_port(&p), SNET_ENDHOST_PORT);
+	assert_int_equal(snet_pkt_endhost_port(&p, NULL), SNET_ENDHOST_PORT);
 	p = base(99);
-	assert_int_equal(snet_pkt_endhost_port(&p), SNET_ENDHOST_PORT);
+	assert_int_equal(snet_pkt_endhost_port(&p, NULL), SNET_ENDHOST_PORT);
 	static const uint8_t info[] = { SNET_SCMP_ECHO_REQUEST, SNET_SCMP_TRACEROUTE_REQUEST,
 					SNET_SCMP_ECHO_REPLY, SNET_SCMP_TRACEROUTE_REPLY };
 	for (size_t i = 0; i < sizeof(info); i++) {
 		p = base(SNET_PROTO_SCMP);
 		p.scmp.type = info[i];
 		p.scmp.identifier = 32001;
-		assert_int_equal(snet_pkt_endhost_port(&p), i < 2 ? SNET_ENDHOST_PORT : 32001);
+		assert_int_equal(snet_pkt_endhost_port(&p, NULL), i < 2 ? SNET_ENDHOST_PORT : 32001);
 	}
 	/* Every other type (unknown errors and unknown informational ones) has no rule. */
 	for (unsigned t = 0; t < 256; t++) {
@@ -80,7 +80,7 @@ static void test_plain_rules(void **state)
 			continue;
 		p = base(SNET_PROTO_SCMP);
 		p.scmp.type = (uint8_t)t;
-		assert_int_equal(snet_pkt_endhost_port(&p), SNET_E_UNSUPPORTED_SCMP);
+		assert_int_equal(snet_pkt_endhost_port(&p, NULL), SNET_E_UNSUPPORTED_SCMP);
 	}
 }
 

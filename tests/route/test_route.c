@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/rtnetlink.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 
 #include "common.h"
@@ -183,6 +184,27 @@ static void test_resolver_loopback(void **state)
 	check_resolver(SNET__RESOLVER_NO_NETLINK);
 }
 
+/* A message claiming more bytes than the buffer holds (above 2^31 too, where libmnl's int
+ * walk goes wrong) ends the walk; nothing is read past the buffer. */
+static void test_lengths_not_trusted(void **state)
+{
+	snet_route_cache rc;
+	uint8_t src[16];
+	snet_route_cache_init(&rc, 16);
+	static const uint32_t lens[] = { 0x80000010u, 0xffffffffu, 33, 15, 0 };
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		uint8_t *buf = malloc(32); /* exactly 32: ASan sees any read past it */
+		memset(buf, 0, 32);
+		struct nlmsghdr h = { .nlmsg_len = lens[i], .nlmsg_type = RTM_NEWROUTE, .nlmsg_seq = 9 };
+		memcpy(buf, &h, sizeof(h));
+		assert_int_equal(snet_route_cache_feed(&rc, buf, 32), 0);
+		assert_true(snet_rtmsg_route_src(buf, 32, 9, AF_INET, src) <= 0);
+		free(buf);
+	}
+	assert_int_equal(rc.flushes, 0);
+	snet_route_cache_free(&rc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -190,6 +212,7 @@ int main(void)
 		cmocka_unit_test(test_getroute_message),
 		cmocka_unit_test(test_parse_answers),
 		cmocka_unit_test(test_feed_events),
+		cmocka_unit_test(test_lengths_not_trusted),
 		cmocka_unit_test(test_resolver_loopback),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -127,3 +127,9 @@ void cli_usage(const char *text)
 	fprintf(stderr, "usage: %s\n", text);
 	exit(2);
 }
+
+void cli_bad(const char *tool, const char *option, const char *why, const char *got)
+{
+	fprintf(stderr, "%s: %s: %s, got '%s'\n", tool, option, why, got);
+	exit(2);
+}

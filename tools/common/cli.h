@@ -22,5 +22,7 @@ const char *cli_sockaddr_str(const struct sockaddr_storage *ss, char *buf, size_
 int cli_hex(const char *s, uint8_t *out, size_t cap);
 /* Prints "usage: ..." to stderr and exits 2. */
 _Noreturn void cli_usage(const char *text);
+/* A bad argument: "TOOL: OPTION: WHY, got 'VALUE'" on stderr, exit 2. */
+_Noreturn void cli_bad(const char *tool, const char *option, const char *why, const char *got);
 
 #endif

@@ -88,12 +88,12 @@ static void print_stats(void)
 		snet_conn_stats s;
 		snet_conn_get_stats(&app.conns[i], &s);
 		printf("stats conn=%d rx=%llu tx=%llu drop_malformed=%llu drop_not_ours=%llu "
-		       "drop_dst_mismatch=%llu drop_other=%llu scmp=%llu echo_answered=%llu "
-		       "send_errors=%llu\n",
+		       "drop_dst_mismatch=%llu drop_other=%llu drop_svc=%llu scmp=%llu "
+		       "echo_answered=%llu send_errors=%llu\n",
 		       i, (unsigned long long)s.rx_packets, (unsigned long long)s.tx_packets,
 		       (unsigned long long)s.drop_malformed, (unsigned long long)s.drop_not_ours,
 		       (unsigned long long)s.drop_dst_mismatch, (unsigned long long)s.drop_other,
-		       (unsigned long long)s.scmp_received, (unsigned long long)s.echo_answered,
+		       (unsigned long long)s.drop_svc, (unsigned long long)s.scmp_received, (unsigned long long)s.echo_answered,
 		       (unsigned long long)s.send_errors);
 	}
 	snet_network_stats n;
@@ -499,6 +499,36 @@ static void load_topology(const struct args *a)
 	snet_topology_init(&app.topo, ia, ps, pe);
 }
 
+/* The AS that owns hop h of p: the path's ASes are its interfaces' (the first, then one per
+ * ingress), and at each crossover two hop fields (the ends of two segments) share an AS. */
+static uint64_t hop_owner(const snet_path *p, const snet_scion_raw *r, int h)
+{
+	int seg = 0, acc = 0;
+	while (seg < SNET_MAX_INFS - 1 && h >= acc + r->meta.seg_len[seg])
+		acc += r->meta.seg_len[seg++];
+	size_t as = (size_t)(h - seg);
+	if (as == 0 || p->n_ifs == 0)
+		return p->src;
+	return 2 * as - 1 < p->n_ifs ? p->ifs[2 * as - 1].ia : p->dst;
+}
+
+/* A test of the routers: flip a bit of hop h's MAC. Prints the hop's owner, which must be the
+ * one to answer with SCMP 4/51. */
+static void corrupt_hop(const snet_path *p, int h)
+{
+	snet_scion_raw r;
+	char ia[SNET_IA_STRLEN];
+	memcpy(app.path, p->raw, p->len);
+	snet_scion_raw_parse(app.path, p->len, &r);
+	if (h >= r.num_hops)
+		cli_usage("snet-echo: --corrupt-hop past the path's hops");
+	app.path[SNET_META_LEN + r.num_inf * SNET_INFO_LEN + h * SNET_HOP_LEN + 6] ^= 1;
+	app.remote.path = app.path;
+	snet_ia_format(hop_owner(p, &r, h), ia, sizeof(ia));
+	printf("corrupt hop=%d owner=%s\n", h, ia);
+	fflush(stdout);
+}
+
 /* --paths: the first unexpired path to the remote's IA, with its next hop. */
 static void choose_path(const struct args *a)
 {
@@ -517,17 +547,8 @@ static void choose_path(const struct args *a)
 		exit(1);
 	}
 	snet_path_apply(p, &app.remote);
-	if (a->corrupt_mac && p->len > SNET_META_LEN) {
-		/* A test of the routers: flip a bit of the first hop's MAC. */
-		snet_scion_raw r;
-		memcpy(app.path, p->raw, p->len);
-		snet_scion_raw_parse(app.path, p->len, &r);
-		if (a->corrupt_hop >= r.num_hops)
-			cli_usage("snet-echo: --corrupt-hop past the path's hops");
-		app.path[SNET_META_LEN + r.num_inf * SNET_INFO_LEN + a->corrupt_hop * SNET_HOP_LEN +
-			 6] ^= 1;
-		app.remote.path = app.path;
-	}
+	if (a->corrupt_mac && p->len > SNET_META_LEN)
+		corrupt_hop(p, a->corrupt_hop);
 }
 
 static void setup_network(const struct args *a)

@@ -16,7 +16,7 @@
 
 #include "cli.h"
 
-#define MAX_SEQ 10000
+#define MAX_COUNT 65535 /* the SCMP sequence number has 16 bits (Go: --count is uint16) */
 
 static struct ping {
 	uv_loop_t *loop;
@@ -28,9 +28,9 @@ static struct ping {
 	const snet_path *path;
 	uv_timer_t tick, deadline;
 	snet_send_t req[64];
-	long count, sent, received, interval_ms, timeout_ms;
-	uint64_t sent_at[MAX_SEQ], start;
-	double rtt[MAX_SEQ];
+	long count, sent, received, duplicates, interval_ms, timeout_ms;
+	uint64_t *sent_at, start; /* per sequence number */
+	double *rtt;              /* per sequence number, < 0 until answered */
 	uint16_t ident;
 	int done;
 } P = { .count = 3, .interval_ms = 1000, .timeout_ms = 1000 };
@@ -55,7 +55,9 @@ static void finish(void)
 	char ia[SNET_IA_STRLEN];
 	snet_ia_format(P.dst.ia, ia, sizeof(ia));
 	double sum = 0, min = 1e18, max = 0, sq = 0;
-	for (long i = 0; i < P.received; i++) {
+	for (long i = 0; i < P.sent; i++) {
+		if (P.rtt[i] < 0)
+			continue;
 		sum += P.rtt[i];
 		sq += P.rtt[i] * P.rtt[i];
 		min = P.rtt[i] < min ? P.rtt[i] : min;
@@ -65,6 +67,8 @@ static void finish(void)
 	printf("\n--- %s,%s statistics ---\n", ia, t);
 	printf("%ld packets transmitted, %ld received, %ld%% packet loss, time %.0fms\n", P.sent,
 	       P.received, loss, (double)(uv_hrtime() - P.start) / 1e6);
+	if (P.duplicates)
+		printf("%ld duplicates\n", P.duplicates);
 	if (P.received) {
 		double avg = sum / (double)P.received;
 		printf("rtt min/avg/max/mdev = %.3f/%.3f/%.3f/%.3f ms\n", min, avg, max,
@@ -78,7 +82,7 @@ static void finish(void)
 
 static void send_echo(uv_timer_t *t)
 {
-	if (P.sent >= P.count || P.sent >= MAX_SEQ) {
+	if (P.sent >= P.count) {
 		uv_timer_stop(&P.tick);
 		uv_timer_start(&P.deadline, (uv_timer_cb)finish, (uint64_t)P.timeout_ms, 0);
 		return;
@@ -104,10 +108,16 @@ static void on_scmp(snet_conn_t *c, const snet_scmp_msg *m)
 	if (m->scmp->identifier != P.ident || seq >= P.sent)
 		return;
 	double rtt = (double)(uv_hrtime() - P.sent_at[seq]) / 1e6;
-	P.rtt[P.received++] = rtt;
+	bool dup = P.rtt[seq] >= 0;
+	/* A duplicate is shown, but counts neither as received nor in the times. */
+	if (dup)
+		P.duplicates++;
+	else
+		P.rtt[seq] = rtt, P.received++;
 	snet_host_format(&m->from->host, from, sizeof(from));
 	snet_ia_format(m->from->ia, ia, sizeof(ia));
-	printf("%zu bytes from %s,%s: scmp_seq=%ld time=%.3fms\n", m->len + 8, ia, from, seq, rtt);
+	printf("%zu bytes from %s,%s: scmp_seq=%ld time=%.3fms%s\n", m->len + 8, ia, from, seq, rtt,
+	       dup ? " (DUP!)" : "");
 	fflush(stdout);
 	if (P.received >= P.count)
 		finish();
@@ -190,6 +200,14 @@ int main(int argc, char **argv)
 	    snet_udp_addr_parse(argv[optind], strlen(argv[optind]), &P.dst) ||
 	    P.dst.host.type == SNET_HOST_NONE)
 		cli_usage("snet-ping --topology FILE --paths FILE [--count N] IA,HOST");
+	if (P.count > MAX_COUNT)
+		cli_usage("snet-ping: --count: at most 65535 (the SCMP sequence number has 16 bits)");
+	P.sent_at = calloc((size_t)P.count, sizeof(*P.sent_at));
+	P.rtt = malloc((size_t)P.count * sizeof(*P.rtt));
+	if (!P.sent_at || !P.rtt)
+		fprintf(stderr, "snet-ping: out of memory\n"), exit(1);
+	for (long i = 0; i < P.count; i++)
+		P.rtt[i] = -1;
 	setup(topo, paths, local);
 	char t[SNET_ADDR_STRLEN];
 	snet_udp_addr_format(&P.dst, t, sizeof(t));
@@ -200,5 +218,7 @@ int main(int argc, char **argv)
 	uv_timer_start(&P.tick, send_echo, 0, (uint64_t)P.interval_ms);
 	uv_run(P.loop, UV_RUN_DEFAULT);
 	snet_pathdb_free(&P.db);
+	free(P.sent_at);
+	free(P.rtt);
 	return P.received == P.count ? 0 : 1;
 }
