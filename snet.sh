@@ -99,12 +99,21 @@ cmd_bench() {
 	fi
 }
 
+# Every libFuzzer target (fuzz/CMakeLists.txt); crashers land in build-fuzz/crash-TARGET/
+# and, once fixed, are kept in fuzz/regressions/TARGET/ (replayed by the unit tests).
+FUZZ_TARGETS=(decode roundtrip addr disp pkt_json topo pathdb netlink key)
+
 cmd_fuzz() {
 	local secs=${1:-}
-	[[ $secs =~ ^[0-9]+$ ]] || { echo "usage: ./snet.sh fuzz SECONDS" >&2; exit 2; }
+	[[ $secs =~ ^[0-9]+$ ]] || { echo "usage: ./snet.sh fuzz SECONDS [TARGET...]" >&2; exit 2; }
+	shift
+	local targets=("$@")
+	[[ ${#targets[@]} -gt 0 ]] || targets=("${FUZZ_TARGETS[@]}")
 	install_deps
 	build_fuzz
-	for t in decode roundtrip addr; do
+	for t in "${targets[@]}"; do
+		[[ -x $top/build-fuzz/fuzz/fuzz_$t ]] ||
+			{ echo "snet.sh: fuzz: unknown target '$t' (${FUZZ_TARGETS[*]})" >&2; exit 2; }
 		local work="$top/build-fuzz/corpus-$t"
 		mkdir -p "$work" "$top/build-fuzz/crash-$t"
 		log "fuzz_$t for ${secs}s"

@@ -10,6 +10,12 @@
 int snet_fuzz_decode(const uint8_t *data, size_t size);
 int snet_fuzz_roundtrip(const uint8_t *data, size_t size);
 int snet_fuzz_addr(const uint8_t *data, size_t size);
+int snet_fuzz_disp(const uint8_t *data, size_t size);
+int snet_fuzz_pkt_json(const uint8_t *data, size_t size);
+int snet_fuzz_topo(const uint8_t *data, size_t size);
+int snet_fuzz_pathdb(const uint8_t *data, size_t size);
+int snet_fuzz_netlink(const uint8_t *data, size_t size);
+int snet_fuzz_key(const uint8_t *data, size_t size);
 
 #ifdef SNET_LIBFUZZER
 #define SNET_FUZZ_ENTRY(fn)                                                                        \

@@ -14,7 +14,9 @@
 #include "topogen.h"
 
 /* Paths are bounded by the OUTDIR the user gives; a cut path fails to open, loudly. */
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 
 static void as_dir(const struct topo *t, int as, const char *outdir, char *buf, size_t cap)
 {

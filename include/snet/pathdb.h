@@ -44,6 +44,9 @@ typedef struct snet_pathdb {
 /* Loads the JSON file. Returns 0, -errno, or SNET_E_BAD_JSON/SNET_E_BAD_FIELD with err naming
  * the entry and key. The paths are allocated once here; snet_pathdb_free releases them. */
 SNET_EXTERN int snet_pathdb_load(const char *file, snet_pathdb *db, char *err, size_t errlen);
+/* The same from JSON text in memory (errors say "paths" where load names the file). */
+SNET_EXTERN int snet_pathdb_parse(const char *text, size_t len, snet_pathdb *db, char *err,
+				  size_t errlen);
 SNET_EXTERN void snet_pathdb_free(snet_pathdb *db);
 /* Up to max paths from src to dst that have not expired at now (Unix seconds), in file order.
  * Returns how many were written to out (pointers into db). */

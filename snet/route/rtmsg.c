@@ -93,9 +93,11 @@ int snet_rtmsg_route_src(const void *buf, size_t len, uint32_t seq, uint8_t fami
 	/* Port id 0: the kernel's; mnl_cb_run checks seq and turns NLMSG_ERROR into errno. */
 	errno = 0;
 	int r = mnl_cb_run(buf, len, seq, 0, route_cb, &ans);
-	if (r == MNL_CB_ERROR)
-		return errno ? -errno : SNET_E_TRUNCATED;
-	return ans.found;
+	if (r != MNL_CB_ERROR)
+		return ans.found;
+	/* libmnl passes NLMSG_ERROR's value on as errno; only a real errno is taken for one (a
+	 * forged INT_MIN would not even negate). */
+	return errno > 0 && errno < 4096 ? -errno : SNET_E_TRUNCATED;
 }
 
 static bool is_change(uint16_t type)

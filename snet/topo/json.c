@@ -13,7 +13,9 @@
 #include "snet/topo_file.h"
 
 /* Key paths in error messages are cut at the buffer size; a cut message is still clear. */
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 
 struct ctx {
 	char *err;

@@ -9,7 +9,9 @@
 #include "snet/pathdb.h"
 #include "snet/topo_file.h"
 
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 
 static int ia_of(json_t *o, const char *k, uint64_t *ia)
 {
@@ -61,29 +63,18 @@ static const char *parse_path(json_t *o, snet_path *p)
 	return parse_ifs(json_object_get(o, "interfaces"), p);
 }
 
-int snet_pathdb_load(const char *file, snet_pathdb *db, char *err, size_t errlen)
+/* The paths of a parsed document; name (the file) prefixes the errors. */
+static int from_root(json_t *root, const char *name, snet_pathdb *db, char *err, size_t errlen)
 {
-	json_error_t je;
-	memset(db, 0, sizeof(*db));
-	json_t *root = json_load_file(file, 0, &je);
-	if (!root) {
-		if (err)
-			snprintf(err, errlen, "%s: line %d: %s", file, je.line, je.text);
-		return SNET_E_BAD_JSON;
-	}
 	json_t *arr = json_object_get(root, "paths");
-	int rc = 0;
 	if (!json_is_array(arr)) {
 		if (err)
-			snprintf(err, errlen, "%s: paths: missing or not an array", file);
-		rc = SNET_E_BAD_FIELD;
-		goto out;
+			snprintf(err, errlen, "%s: paths: missing or not an array", name);
+		return SNET_E_BAD_FIELD;
 	}
 	db->paths = calloc(json_array_size(arr) + 1, sizeof(*db->paths));
-	if (!db->paths) {
-		rc = -ENOMEM;
-		goto out;
-	}
+	if (!db->paths)
+		return -ENOMEM;
 	size_t i;
 	json_t *v;
 	json_array_foreach(arr, i, v)
@@ -91,17 +82,40 @@ int snet_pathdb_load(const char *file, snet_pathdb *db, char *err, size_t errlen
 		const char *bad = json_is_object(v) ? parse_path(v, &db->paths[i]) : "entry";
 		if (bad) {
 			if (err)
-				snprintf(err, errlen, "%s: paths[%zu].%s: missing or malformed", file, i,
+				snprintf(err, errlen, "%s: paths[%zu].%s: missing or malformed", name, i,
 					 bad);
 			snet_pathdb_free(db);
-			rc = SNET_E_BAD_FIELD;
-			goto out;
+			return SNET_E_BAD_FIELD;
 		}
 	}
 	db->n = json_array_size(arr);
-out:
+	return 0;
+}
+
+static int parsed(json_t *root, const json_error_t *je, const char *name, snet_pathdb *db,
+		  char *err, size_t errlen)
+{
+	memset(db, 0, sizeof(*db));
+	if (!root) {
+		if (err)
+			snprintf(err, errlen, "%s: line %d: %s", name, je->line, je->text);
+		return SNET_E_BAD_JSON;
+	}
+	int rc = from_root(root, name, db, err, errlen);
 	json_decref(root);
 	return rc;
+}
+
+int snet_pathdb_parse(const char *text, size_t len, snet_pathdb *db, char *err, size_t errlen)
+{
+	json_error_t je;
+	return parsed(json_loadb(text, len, 0, &je), &je, "paths", db, err, errlen);
+}
+
+int snet_pathdb_load(const char *file, snet_pathdb *db, char *err, size_t errlen)
+{
+	json_error_t je;
+	return parsed(json_load_file(file, 0, &je), &je, file, db, err, errlen);
 }
 
 void snet_pathdb_free(snet_pathdb *db)
