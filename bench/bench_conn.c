@@ -86,7 +86,7 @@ double bench_conn_echo_pps(const char *disp_path, uint16_t port)
 	snet_conn_init(&E.net, &E.srv);
 	snet_conn_init(&E.net, &E.cli);
 	if (disp_path)
-		snet_conn_set_dispatcher(&E.srv, disp_path);
+		snet_conn_set_dispatcher(&E.srv, disp_path, 0);
 	double pps = -1;
 	if (snet_conn_bind(&E.srv, (struct sockaddr *)&any, 0) == 0 &&
 	    snet_conn_bind(&E.cli, (struct sockaddr *)&cl, 0) == 0) {

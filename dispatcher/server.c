@@ -298,20 +298,19 @@ static uint16_t port_of(const struct sockaddr_storage *ss)
 					      : ((const struct sockaddr_in6 *)ss)->sin6_port);
 }
 
-/* The registry entry a registration asks for (Go: Table.Register's arguments). */
+/* The registry entry a registration asks for. The bind address is ignored, as Go v0.11's
+ * dispatcher ignores it (dispatcher.go Server.Register passes nil): an SVC is served at the
+ * public address. */
 static int entry_from(struct client *c, const snet_disp_reg *r)
 {
 	struct reg_entry *e = &c->reg;
-	int bind_family;
 	memset(e, 0, sizeof(*e));
 	set_ip(e->ip, &r->public_addr, &e->family);
 	e->port = port_of(&r->public_addr);
 	e->svc = r->svc;
 	e->owner = c;
 	memcpy(e->svc_ip, e->ip, 16);
-	if (r->bind_addr.ss_family != AF_UNSPEC)
-		set_ip(e->svc_ip, &r->bind_addr, &bind_family);
-	return registry_add(&S.reg, r->ia, e, r->bind_addr.ss_family != AF_UNSPEC);
+	return registry_add(&S.reg, r->ia, e, false);
 }
 
 static int do_register(struct client *c, const snet_disp_frame *f)

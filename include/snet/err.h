@@ -56,7 +56,7 @@ extern "C" {
 	XX(NO_PORT, -9042, "no free port in the dispatched range")                                \
 	XX(MSG_TOO_LONG, -9043, "datagram longer than the SCION/UDP length field allows")          \
 	XX(BAD_COOKIE, -9044, "dispatcher frame without the expected cookie")                     \
-	XX(DISPATCHER, -9045, "the dispatcher refused or dropped the registration")                \
+	XX(DISPATCHER, -9045, "the dispatcher refused the registration, or went away")                \
 	XX(BAD_QUOTE, -9046, "SCMP error quotes no packet a port can be read from")             \
 	XX(UNSUPPORTED_SCMP, -9047, "SCMP type without a delivery rule")                          \
 	XX(SVC_REPLY, -9048, "no reply to a UDP packet to or from an SVC address")                \

@@ -211,7 +211,7 @@ static void test_client_close_order(void **state)
 	assert_int_equal(snet_network_init(&loop, &net, &topo, NULL), 0);
 	snet_conn_t *c = malloc(sizeof(*c));
 	snet_conn_init(&net, c);
-	assert_int_equal(snet_conn_set_dispatcher(c, path), 0);
+	assert_int_equal(snet_conn_set_dispatcher(c, path, 0), 0);
 	struct sockaddr_in any = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	assert_int_equal(snet_conn_bind(c, (struct sockaddr *)&any, 0), 0);
 	snet_udp_addr to = { .ia = IA, .port = 31234 };
@@ -294,6 +294,91 @@ static void test_input_memory_capped(void **state)
 	close(good);
 }
 
+/* ---- the client side: a dispatcher restart ------------------------------------------------ */
+
+static int rx_ok, rx_err, tx_err;
+static void on_rx(snet_conn_t *c, int status, const snet_msg *m)
+{
+	if (status == SNET_E_DISPATCHER)
+		rx_err++;
+	else if (status == 0)
+		rx_ok++;
+}
+
+static void on_tx(snet_send_t *req, int status)
+{
+	tx_err += status == SNET_E_DISPATCHER;
+}
+
+static bool spin_until(uv_loop_t *loop, int *v, int want, int ms)
+{
+	uint64_t end = uv_hrtime() + (uint64_t)ms * 1000000;
+	while (*v < want && uv_hrtime() < end) {
+		uv_run(loop, UV_RUN_NOWAIT);
+		usleep(1000);
+	}
+	return *v >= want;
+}
+
+/* The dispatcher goes away under a receiving conn and comes back: the conn hears it once,
+ * its sends fail meanwhile, and (reconnecting) it gets its port back and receives again. */
+static void restart(unsigned flags)
+{
+	uv_loop_t loop;
+	snet_topology topo;
+	snet_network_t net;
+	snet_conn_t c;
+	snet_send_t req;
+	uv_loop_init(&loop);
+	snet_topology_init(&topo, IA, 31000, 31999);
+	assert_int_equal(snet_network_init(&loop, &net, &topo, NULL), 0);
+	snet_conn_init(&net, &c);
+	assert_int_equal(snet_conn_set_dispatcher(&c, path, flags), 0);
+	struct sockaddr_in at = { .sin_family = AF_INET, .sin_port = htons(31321),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	assert_int_equal(snet_conn_bind(&c, (struct sockaddr *)&at, 0), 0);
+	snet_conn_recv_start(&c, on_rx);
+	rx_ok = rx_err = tx_err = 0;
+	inject(31321, 10);
+	assert_true(spin_until(&loop, &rx_ok, 1, 2000));
+	disp_thread_stop();
+	assert_true(spin_until(&loop, &rx_err, 1, 2000));
+	snet_udp_addr to = { .ia = IA, .port = 31555 };
+	snet_ip_parse("127.0.0.1", 9, &to.host);
+	uv_buf_t b = uv_buf_init("x", 1);
+	assert_int_equal(snet_conn_send(&req, &c, &b, 1, &to, on_tx), 0);
+	assert_true(spin_until(&loop, &tx_err, 1, 1000));
+	assert_int_equal(setup_with(NULL), 0);
+	/* Reconnected, it receives at the same port again; without, it stays deaf. */
+	int got = 0;
+	for (int i = 0; i < 40 && rx_ok < 2; i++) {
+		inject(31321, 10);
+		spin_until(&loop, &rx_ok, 2, 100);
+	}
+	got = rx_ok - 1;
+	if (flags & SNET_DISP_NO_RECONNECT)
+		assert_int_equal(got, 0);
+	else
+		assert_true(got >= 1);
+	assert_int_equal(rx_err, 1); /* heard once */
+	int closed = 0;
+	c.data = &closed;
+	snet_conn_close(&c, NULL);
+	assert_int_equal(snet_network_close(&net, NULL), 0);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(uv_loop_close(&loop), 0);
+}
+
+static void test_client_reconnects(void **state)
+{
+	restart(0);
+}
+
+static void test_client_no_reconnect(void **state)
+{
+	restart(SNET_DISP_NO_RECONNECT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -302,6 +387,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_idle_clients_make_room, setup_small, teardown),
 		cmocka_unit_test_setup_teardown(test_timeouts, setup_small, teardown),
 		cmocka_unit_test_setup_teardown(test_input_memory_capped, setup_small, teardown),
+		cmocka_unit_test_setup_teardown(test_client_reconnects, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_client_no_reconnect, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,7 +11,8 @@
  *   unexpired path to the remote (and its next hop) from an snet-topogen path database;
  *   --corrupt-mac flips a bit of its first MAC (the router must answer with SCMP 4/51),
  *   --corrupt-hop N that of hop N (answered by the router that owns it, across the links);
- *   --dispatcher SOCKET runs the conn in dispatcher mode. --window N (1..64) bounds the
+ *   --dispatcher SOCKET runs the conn in dispatcher mode (--no-reconnect: a lost dispatcher
+ *   stays lost). --window N (1..64) bounds the
  *   requests without a reply: --interval-ms 0 sends as fast as that window allows (default
  *   8; each reply sends the next; --timeout-ms without any reply ends the run); with an
  *   interval and --window, a tick that finds the window full skips (counted as window_full).
@@ -48,6 +49,7 @@ static struct app {
 	int nconns, closing, rc;
 	bool server, answer_echo, verbose;
 	const char *device, *dispatcher;
+	unsigned disp_flags;
 	uint32_t mark;
 	long count, seen, inflight;
 	/* client */
@@ -204,7 +206,7 @@ static int server_bind(snet_conn_t *c, const char *spec, bool prefix)
 	snet_conn_set_flags(c, app.answer_echo ? SNET_CONN_ANSWER_ECHO : 0);
 	if (app.device && (err = snet_conn_set_device(c, app.device)))
 		return err;
-	if (app.dispatcher && (err = snet_conn_set_dispatcher(c, app.dispatcher)))
+	if (app.dispatcher && (err = snet_conn_set_dispatcher(c, app.dispatcher, app.disp_flags)))
 		return err;
 	if (app.mark)
 		snet_conn_set_mark(c, app.mark);
@@ -344,7 +346,7 @@ static int client_start(const char *local_spec)
 	snet_conn_init(&app.net, c);
 	int err = app.device ? snet_conn_set_device(c, app.device) : 0;
 	if (!err && app.dispatcher)
-		err = snet_conn_set_dispatcher(c, app.dispatcher);
+		err = snet_conn_set_dispatcher(c, app.dispatcher, app.disp_flags);
 	if (app.mark)
 		snet_conn_set_mark(c, app.mark);
 	if (!err)
@@ -385,7 +387,7 @@ static void parse_remote(const char *s, snet_udp_addr *a)
 
 enum { OPT_IA = 256, OPT_PORTS, OPT_BIND, OPT_PREFIX, OPT_DEVICE, OPT_ANSWER, OPT_COUNT, OPT_REMOTE, OPT_NH,
        OPT_PATH, OPT_PTYPE, OPT_LOCAL, OPT_MARK, OPT_INTERVAL, OPT_TIMEOUT, OPT_EXPECT, OPT_MIN, OPT_VERBOSE,
-       OPT_NONL, OPT_TOPO, OPT_PATHS, OPT_CORRUPT, OPT_DISP, OPT_CORRUPT_HOP, OPT_WINDOW };
+       OPT_NONL, OPT_TOPO, OPT_PATHS, OPT_CORRUPT, OPT_DISP, OPT_CORRUPT_HOP, OPT_WINDOW, OPT_NO_RECONNECT };
 
 static const struct option longs[] = {
 	{ "ia", 1, 0, OPT_IA },           { "ports", 1, 0, OPT_PORTS },
@@ -400,7 +402,7 @@ static const struct option longs[] = {
 	{ "no-netlink", 0, 0, OPT_NONL }, { "topology", 1, 0, OPT_TOPO },
 	{ "paths", 1, 0, OPT_PATHS },     { "corrupt-mac", 0, 0, OPT_CORRUPT },
 	{ "dispatcher", 1, 0, OPT_DISP },   { "corrupt-hop", 1, 0, OPT_CORRUPT_HOP },
-	{ "window", 1, 0, OPT_WINDOW },
+	{ "window", 1, 0, OPT_WINDOW },   { "no-reconnect", 0, 0, OPT_NO_RECONNECT },
 	{ 0, 0, 0, 0 },
 };
 
@@ -472,6 +474,7 @@ static void parse_opt(int o, const char *v, struct args *a)
 	case OPT_CORRUPT: a->corrupt_mac = true; break;
 	case OPT_CORRUPT_HOP: a->corrupt_mac = true, a->corrupt_hop = (int)num(v); break;
 	case OPT_DISP: app.dispatcher = v; break;
+	case OPT_NO_RECONNECT: app.disp_flags = SNET_DISP_NO_RECONNECT; break;
 	default: cli_usage(USAGE);
 	}
 }
