@@ -60,18 +60,20 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_STOP;
 }
 
-/* The next whole message at *off (its header in *h), advancing *off past it. libmnl's walk
- * casts lengths to int, so a message claiming more than 2^31 bytes would take it past the
- * buffer; only the kernel (or CAP_NET_ADMIN) sends to us, but the parser does not trust it. */
+/* The next whole message at *off (its header in *h), advancing *off past it. Only the kernel
+ * (or CAP_NET_ADMIN) sends to us, but the parser does not trust it: libmnl's walk casts
+ * lengths to int (a message claiming more than 2^31 bytes takes it past the buffer), and its
+ * attribute walk ends at the length rounded up to 4 bytes, so a message counts only when that
+ * rounded length is in the buffer. */
 static bool next_msg(const uint8_t *buf, size_t len, size_t *off, struct nlmsghdr *h)
 {
 	if (len - *off < sizeof(*h))
 		return false;
 	memcpy(h, buf + *off, sizeof(*h));
-	if (h->nlmsg_len < sizeof(*h) || h->nlmsg_len > len - *off)
-		return false;
 	size_t step = ((size_t)h->nlmsg_len + 3) & ~(size_t)3;
-	*off = step > len - *off ? len : *off + step;
+	if (h->nlmsg_len < sizeof(*h) || step > len - *off)
+		return false;
+	*off += step;
 	return true;
 }
 
