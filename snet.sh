@@ -9,7 +9,8 @@ export DEBIAN_FRONTEND=noninteractive
 
 # Debian packages we build and test with; installed only when missing.
 PKGS=(build-essential cmake ninja-build pkg-config libuv1-dev libjansson-dev libcmocka-dev
-	libmnl-dev libssl-dev clang-14 libclang-rt-14-dev llvm-14 iproute2 xxd)
+	libmnl-dev libssl-dev libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler clang-14
+	libclang-rt-14-dev llvm-14 iproute2 xxd nftables)
 
 log() { echo "snet.sh: $*" >&2; }
 
@@ -101,7 +102,7 @@ cmd_bench() {
 
 # Every libFuzzer target (fuzz/CMakeLists.txt); crashers land in build-fuzz/crash-TARGET/
 # and, once fixed, are kept in fuzz/regressions/TARGET/ (replayed by the unit tests).
-FUZZ_TARGETS=(decode roundtrip addr disp pkt_json topo pathdb netlink key)
+FUZZ_TARGETS=(decode roundtrip addr disp pkt_json topo pathdb netlink key daemon)
 
 cmd_fuzz() {
 	local secs=${1:-}

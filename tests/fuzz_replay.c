@@ -92,6 +92,11 @@ static void test_key(void **state)
 	run("key", snet_fuzz_key, 4);
 }
 
+static void test_daemon(void **state)
+{
+	run("daemon", snet_fuzz_daemon, 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -100,6 +105,7 @@ int main(void)
 		cmocka_unit_test(test_pkt_json), cmocka_unit_test(test_topo),
 		cmocka_unit_test(test_pathdb),	 cmocka_unit_test(test_netlink),
 		cmocka_unit_test(test_key),
+		cmocka_unit_test(test_daemon),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

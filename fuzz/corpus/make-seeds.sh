@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# Writes the seeds of the fuzz targets added with issue 9 (disp, pkt_json, topo, pathdb,
-# netlink, key) from the test vectors and a few hand-made messages. The committed seeds are its
+# Writes the seeds of the fuzz targets added with issues 9 and 12 (disp, pkt_json, topo, pathdb,
+# netlink, key, daemon) from the test vectors and a few hand-made messages. The committed seeds are its
 # output: run it again only to change them.  make-seeds.sh BUILD_DIR
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -53,3 +53,28 @@ cp "$top/tests/data/topology/master0.key" "$here/key/go-master0.key"
 printf 'YQ==\n' >"$here/key/one-byte"
 printf 'YWJj\r\nZGVm\r\n' >"$here/key/crlf"
 printf '====' >"$here/key/bad-padding"
+
+# daemon (issue 12): replies captured from Go's daemon (tests/data/daemon), answered in order by
+# the target's own HTTP/2 server (first byte odd); with FUZZ_BUILD (a -DSNET_FUZZ=ON build) the
+# server's bytes of each are kept too, as raw-mode seeds (first byte even).
+mkdir -p "$here/daemon"
+dd=$top/tests/data/daemon
+# call KIND FILE: [kind][len:2][gRPC prefix + message]
+call() {
+	local n=0
+	[[ -n $2 ]] && n=$(stat -c %s "$2")
+	printf '%02x%04x00%08x' "$1" $((n + 5)) "$n"
+	[[ -n $2 ]] && xxd -p -c 100000 "$2"
+	true
+}
+{ printf 01; call 0 "$dd/paths-111-112.pb"; call 0 "$dd/as-local.pb"; call 0 "$dd/interfaces.pb"
+  call 0 "$dd/services.pb"; call 0 "$dd/port-range.pb"; call 0 ""; } | tr -d '\n' | xxd -r -p \
+	>"$here/daemon/go-replies"
+{ printf 01; call 0 "$dd/paths-111-111.pb"; call 1 ""; call 2 ""; call 3 "$dd/services.pb"
+  call 0 "$dd/port-range.pb"; call 0 ""; } | tr -d '\n' | xxd -r -p >"$here/daemon/errors-goaway"
+if [[ -n ${FUZZ_BUILD:-} ]]; then
+	for s in go-replies errors-goaway; do
+		SNET_FUZZ_DAEMON_DUMP="$here/daemon/raw-$s" "$FUZZ_BUILD/fuzz/fuzz_daemon" \
+			"$here/daemon/$s" >/dev/null 2>&1
+	done
+fi

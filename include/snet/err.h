@@ -60,7 +60,12 @@ extern "C" {
 	XX(BAD_QUOTE, -9046, "SCMP error quotes no packet a port can be read from")             \
 	XX(UNSUPPORTED_SCMP, -9047, "SCMP type without a delivery rule")                          \
 	XX(SVC_REPLY, -9048, "no reply to a UDP packet to or from an SVC address")                \
-	XX(BAD_BASE64, -9049, "malformed base64 (or an empty key)")
+	XX(BAD_BASE64, -9049, "malformed base64 (or an empty key)")                               \
+	XX(GRPC, -9050, "the daemon answered with a gRPC error status")                           \
+	XX(BAD_REPLY, -9051, "the daemon's reply is not valid HTTP/2, gRPC or protobuf")         \
+	XX(REPLY_TOO_LARGE, -9052, "the daemon's reply is larger than the limit")                 \
+	XX(NOT_HTTP2, -9053, "the daemon's address does not speak HTTP/2 (gRPC)")                 \
+	XX(DAEMON_GONE, -9054, "the connection to the daemon closed before the reply")
 
 typedef enum {
 #define SNET_ERR_ENUM_(name, val, msg) SNET_E_##name = (val),

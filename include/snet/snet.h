@@ -10,11 +10,13 @@
 #include "snet/path.h"
 #include "snet/topology.h"
 #include "snet/topo_file.h"
+#include "snet/pathset.h"
 #include "snet/pathdb.h"
 #include "snet/mac.h"
 #include "snet/route.h"
 #include "snet/conn.h"
 #include "snet/disp.h"
 #include "snet/disp_client.h"
+#include "snet/daemon.h"
 
 #endif

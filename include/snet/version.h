@@ -3,8 +3,9 @@
 #define SNET_VERSION_H
 
 #define SNET_VERSION_MAJOR 0
-#define SNET_VERSION_MINOR 2
+#define SNET_VERSION_MINOR 3
 #define SNET_VERSION_PATCH 0
+#define SNET_VERSION_STRING "0.3.0"
 
 #if defined(SNET_BUILDING) && defined(__GNUC__)
 #define SNET_EXTERN __attribute__((visibility("default")))

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../path/arena.h"
 #include "snet/pathdb.h"
 #include "snet/topo_file.h"
 
@@ -19,25 +20,29 @@ static int ia_of(json_t *o, const char *k, uint64_t *ia)
 	return s && snet_ia_parse(s, strlen(s), ia) == 0 ? 0 : -1;
 }
 
-static const char *parse_ifs(json_t *arr, snet_path *p)
+static const char *parse_ifs(json_t *arr, snet_path *p, snet_path_set *set)
 {
 	size_t i;
 	json_t *v;
 	if (!json_is_array(arr) || json_array_size(arr) > SNET_PATH_MAX_IFS)
 		return "interfaces";
+	snet_path_if *ifs = snet__path_set_alloc(set, json_array_size(arr) * sizeof(*ifs));
+	if (!ifs)
+		return "interfaces";
 	json_array_foreach(arr, i, v)
 	{
 		json_t *id = json_object_get(v, "id");
-		if (ia_of(v, "ia", &p->ifs[i].ia) || !json_is_integer(id))
+		if (ia_of(v, "ia", &ifs[i].ia) || !json_is_integer(id))
 			return "interfaces";
-		p->ifs[i].id = (uint64_t)json_integer_value(id);
+		ifs[i].id = (uint64_t)json_integer_value(id);
 	}
+	p->ifs = ifs;
 	p->n_ifs = json_array_size(arr);
 	return NULL;
 }
 
 /* Returns NULL or the key that was wrong. */
-static const char *parse_path(json_t *o, snet_path *p)
+static const char *parse_path(json_t *o, snet_path *p, snet_path_set *set)
 {
 	const char *raw = json_string_value(json_object_get(o, "raw"));
 	const char *nh = json_string_value(json_object_get(o, "next_hop"));
@@ -56,11 +61,13 @@ static const char *parse_path(json_t *o, snet_path *p)
 		return "raw";
 	if (nh && snet_addrport_parse(nh, &p->next_hop))
 		return "next_hop";
-	if (!json_is_integer(mtu) || !json_is_integer(exp))
-		return json_is_integer(mtu) ? "expiry" : "mtu";
-	p->mtu = (uint32_t)json_integer_value(mtu);
-	p->expiry = (uint64_t)json_integer_value(exp);
-	return parse_ifs(json_object_get(o, "interfaces"), p);
+	if (!json_is_integer(mtu) || json_integer_value(mtu) < 0 || json_integer_value(mtu) > 65535)
+		return "mtu";
+	if (!json_is_integer(exp))
+		return "expiry";
+	p->mtu = (uint16_t)json_integer_value(mtu);
+	p->expiry = json_integer_value(exp);
+	return parse_ifs(json_object_get(o, "interfaces"), p, set);
 }
 
 /* The paths of a parsed document; name (the file) prefixes the errors. */
@@ -72,14 +79,19 @@ static int from_root(json_t *root, const char *name, snet_pathdb *db, char *err,
 			snprintf(err, errlen, "%s: paths: missing or not an array", name);
 		return SNET_E_BAD_FIELD;
 	}
-	db->paths = calloc(json_array_size(arr) + 1, sizeof(*db->paths));
-	if (!db->paths)
+	db->priv_set = snet__path_set_new();
+	db->paths = db->priv_set ? snet__path_set_alloc(db->priv_set,
+							(json_array_size(arr) + 1) * sizeof(*db->paths))
+				 : NULL;
+	if (!db->paths) {
+		snet_pathdb_free(db);
 		return -ENOMEM;
+	}
 	size_t i;
 	json_t *v;
 	json_array_foreach(arr, i, v)
 	{
-		const char *bad = json_is_object(v) ? parse_path(v, &db->paths[i]) : "entry";
+		const char *bad = json_is_object(v) ? parse_path(v, &db->paths[i], db->priv_set) : "entry";
 		if (bad) {
 			if (err)
 				snprintf(err, errlen, "%s: paths[%zu].%s: missing or malformed", name, i,
@@ -89,6 +101,8 @@ static int from_root(json_t *root, const char *name, snet_pathdb *db, char *err,
 		}
 	}
 	db->n = json_array_size(arr);
+	db->priv_set->paths = db->paths;
+	db->priv_set->n = db->n;
 	return 0;
 }
 
@@ -120,7 +134,8 @@ int snet_pathdb_load(const char *file, snet_pathdb *db, char *err, size_t errlen
 
 void snet_pathdb_free(snet_pathdb *db)
 {
-	free(db->paths);
+	snet_path_set_free(db->priv_set);
+	db->priv_set = NULL;
 	db->paths = NULL;
 	db->n = 0;
 }
@@ -131,16 +146,8 @@ size_t snet_pathdb_query(const snet_pathdb *db, uint64_t src, uint64_t dst, uint
 	size_t k = 0;
 	for (size_t i = 0; i < db->n && k < max; i++) {
 		const snet_path *p = &db->paths[i];
-		if (p->src == src && p->dst == dst && p->expiry > now)
+		if (p->src == src && p->dst == dst && p->expiry > (int64_t)now)
 			out[k++] = p;
 	}
 	return k;
-}
-
-void snet_path_apply(const snet_path *p, snet_udp_addr *dst)
-{
-	dst->path_type = p->type;
-	dst->path = p->raw;
-	dst->path_len = p->len;
-	dst->next_hop = p->next_hop;
 }

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "daemon_cli.h"
+
+void cli_daemon_open(struct cli_daemon *cd, uv_loop_t *loop, const char *tool, const char *addr,
+		     uint32_t timeout_ms)
+{
+	char err[256] = "";
+	memset(cd, 0, sizeof(*cd));
+	cd->loop = loop;
+	cd->tool = tool;
+	int rc = snet_daemon_address(addr, NULL, cd->addr, sizeof(cd->addr), err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "%s: daemon address: %s\n", tool, *err ? err : snet_strerror(rc));
+		exit(2);
+	}
+	snet_daemon_opts o;
+	snet_daemon_opts_default(&o);
+	if (timeout_ms)
+		o.timeout_ms = timeout_ms;
+	rc = snet_daemon_init(loop, &cd->d, cd->addr, &o);
+	if (rc)
+		cli_bad(tool, "--sciond", snet_strerror(rc), cd->addr);
+	cd->open = true;
+}
+
+void cli_daemon_error(const struct cli_daemon *cd, const char *what, int rc,
+		      const snet_daemon_req_t *req, char *err, size_t cap)
+{
+	const char *m = req ? snet_daemon_req_message(req) : "";
+	char code[24];
+	/* grpc-go's words, so that the text reads as Go's scion CLI does */
+	if (rc == SNET_E_GRPC)
+		snprintf(err, cap, "%s: rpc error: code = %s desc = %s", what,
+			 snet_grpc_code_name(snet_daemon_req_grpc_status(req), code, sizeof(code)), m);
+	else
+		snprintf(err, cap, "daemon %s: %s: %s", cd->addr, what, *m ? m : snet_strerror(rc));
+}
+
+struct wait {
+	bool done;
+	int status;
+	snet_path_set *set;
+};
+
+static void run(struct cli_daemon *cd, const bool *done)
+{
+	while (!*done && uv_run(cd->loop, UV_RUN_ONCE))
+		;
+}
+
+static void topo_done(snet_daemon_req_t *req, int status)
+{
+	struct wait *w = req->data;
+	w->done = true;
+	w->status = status;
+}
+
+int cli_daemon_topology(struct cli_daemon *cd, snet_topology *t, char *err, size_t cap)
+{
+	struct wait w = { 0 };
+	snet_daemon_req_t req;
+	req.data = &w;
+	int rc = snet_daemon_topology(&cd->d, &req, t, topo_done);
+	if (rc == 0) {
+		run(cd, &w.done);
+		rc = w.status;
+	}
+	if (rc)
+		cli_daemon_error(cd, "loading topology", rc, w.done ? &req : NULL, err, cap);
+	return rc;
+}
+
+static void paths_done(snet_daemon_req_t *req, int status, snet_path_set *set)
+{
+	struct wait *w = req->data;
+	w->done = true;
+	w->status = status;
+	w->set = set;
+}
+
+int cli_daemon_paths(struct cli_daemon *cd, uint64_t src, uint64_t dst, unsigned flags,
+		     snet_path_set **out, char *err, size_t cap)
+{
+	struct wait w = { 0 };
+	snet_daemon_req_t req;
+	req.data = &w;
+	*out = NULL;
+	int rc = snet_daemon_paths(&cd->d, &req, src, dst, flags, paths_done);
+	if (rc == 0) {
+		run(cd, &w.done);
+		rc = w.status;
+	}
+	if (rc)
+		cli_daemon_error(cd, "retrieving paths from the SCION Daemon", rc,
+				 w.done ? &req : NULL, err, cap);
+	*out = w.set;
+	return rc;
+}
+
+static void on_closed(snet_daemon_t *d)
+{
+	*(bool *)d->data = true;
+}
+
+void cli_daemon_close(struct cli_daemon *cd)
+{
+	bool done = false;
+	if (!cd->open)
+		return;
+	cd->open = false;
+	cd->d.data = &done;
+	snet_daemon_close(&cd->d, on_closed);
+	run(cd, &done);
+}
