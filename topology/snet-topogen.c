@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* snet-topogen DESCRIPTION OUTDIR: per AS a Go topology.json and keys/master{0,1}.key, per
- * router a Go router TOML (BFD off), OUTDIR/plan.txt (namespaces, links, addresses, processes,
- * checks) and OUTDIR/paths.json (paths for every ordered pair of ASes, MACs valid now). */
+/* snet-topogen DESCRIPTION OUTDIR [--control]: per AS a Go topology.json and
+ * keys/master{0,1}.key, per router a Go router TOML (BFD off), OUTDIR/plan.txt (namespaces,
+ * links, addresses, processes, checks) and OUTDIR/paths.json (paths for every ordered pair of
+ * ASes, MACs valid now). --control adds what Go's control plane needs (topogen_control.c):
+ * control_service entries, cs.toml, sd-HOST.toml, staticInfoConfig.json, OUTDIR/crypto.topo. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "topogen.h"
@@ -13,13 +16,15 @@ int main(int argc, char **argv)
 {
 	struct topo *t = calloc(1, sizeof(*t));
 	char out[PATH_MAX];
-	if (argc != 3) {
-		fprintf(stderr, "usage: snet-topogen DESCRIPTION OUTDIR\n");
+	bool control = argc == 4 && strcmp(argv[3], "--control") == 0;
+	if (argc != 3 && !control) {
+		fprintf(stderr, "usage: snet-topogen DESCRIPTION OUTDIR [--control]\n");
 		return 2;
 	}
 	if (!t || topo_load(argv[1], t))
 		return 1;
 	t->now = (uint32_t)time(NULL);
+	t->control = control;
 	if (!realpath(argv[2], out))
 		snprintf(out, sizeof(out), "%s", argv[2]);
 	if (topo_write(t, out)) {

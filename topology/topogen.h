@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "snet/snet.h"
 
@@ -72,6 +73,7 @@ struct topo {
 	struct host_desc hosts[MAX_HOSTS];
 	json_t *desc;
 	uint32_t now;
+	bool control; /* --control: Go's control services and daemons too */
 };
 
 /* topogen_desc.c */
@@ -81,5 +83,12 @@ int topo_as_index(const struct topo *t, uint64_t ia);
 json_t *topo_paths(struct topo *t);
 /* topogen_out.c */
 int topo_write(struct topo *t, const char *outdir);
+/* OUTDIR/ASff00_0_110 for AS 1-ff00:0:110. */
+void topo_as_dir(const struct topo *t, int as, const char *outdir, char *buf, size_t cap);
+/* topogen_control.c (--control) */
+void topo_control_json(const struct topo *t, int as, json_t *topo);
+int topo_control_as(const struct topo *t, int as, const char *dir);
+int topo_control_crypto(const struct topo *t, const char *outdir);
+void topo_control_plan(const struct topo *t, FILE *f, const char *outdir);
 
 #endif

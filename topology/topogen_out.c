@@ -18,7 +18,7 @@
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 #endif
 
-static void as_dir(const struct topo *t, int as, const char *outdir, char *buf, size_t cap)
+void topo_as_dir(const struct topo *t, int as, const char *outdir, char *buf, size_t cap)
 {
 	char ia[SNET_IA_STRLEN];
 	snet_ia_format(t->ases[as].ia, ia, sizeof(ia));
@@ -79,6 +79,8 @@ static json_t *as_topology(const struct topo *t, int as)
 		json_object_set_new(brs, t->brs[b].id, br);
 	}
 	json_object_set_new(o, "border_routers", brs);
+	if (t->control)
+		topo_control_json(t, as, o);
 	return o;
 }
 
@@ -131,13 +133,15 @@ static int write_keys(const struct topo *t, int as, const char *dir)
 static int write_as(const struct topo *t, int as, const char *outdir)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 64], toml[PATH_MAX * 2];
-	as_dir(t, as, outdir, dir, sizeof(dir));
+	topo_as_dir(t, as, outdir, dir, sizeof(dir));
 	mkdir(dir, 0755);
 	snprintf(path, sizeof(path), "%s/topology.json", dir);
 	json_t *topo = as_topology(t, as);
 	int e = json_dump_file(topo, path, JSON_INDENT(2));
 	json_decref(topo);
 	if (e || write_keys(t, as, dir))
+		return -1;
+	if (t->control && topo_control_as(t, as, dir))
 		return -1;
 	for (int b = 0; b < t->n_brs; b++) {
 		if (t->brs[b].as != as)
@@ -318,13 +322,15 @@ static int write_plan(const struct topo *t, const char *outdir)
 	plan_nets(t, f);
 	plan_backbone(t, f);
 	for (int b = 0; b < t->n_brs; b++) {
-		as_dir(t, t->brs[b].as, outdir, dir, sizeof(dir));
+		topo_as_dir(t, t->brs[b].as, outdir, dir, sizeof(dir));
 		fprintf(f, "router %s %s %s/%s.toml\n", t->brs[b].ns, t->brs[b].id, dir, t->brs[b].id);
 	}
 	for (int h = 0; h < t->n_hosts; h++) {
-		as_dir(t, t->hosts[h].as, outdir, dir, sizeof(dir));
+		topo_as_dir(t, t->hosts[h].as, outdir, dir, sizeof(dir));
 		fprintf(f, "host %s %s %s/topology.json\n", t->hosts[h].ns, t->hosts[h].name, dir);
 	}
+	if (t->control)
+		topo_control_plan(t, f, outdir);
 	int e = plan_checks(t, f);
 	fclose(f);
 	return e;
@@ -338,6 +344,8 @@ int topo_write(struct topo *t, const char *outdir)
 		if (write_as(t, a, outdir))
 			return -1;
 	if (write_plan(t, outdir))
+		return -1;
+	if (t->control && topo_control_crypto(t, outdir))
 		return -1;
 	json_t *paths = topo_paths(t);
 	snprintf(path, sizeof(path), "%s/paths.json", outdir);

@@ -28,5 +28,20 @@ chmod 644 "$T"/out/AS*/keys/*.key
 for k in "$T"/out/AS*/keys/master0.key; do
 	check "rewritten $k is 0600" test "$(mode "$k")" = 600
 done
+# --control: what Go's control plane needs, and nothing of it without the flag.
+check "no control_service without --control" bash -c "! grep -q control_service '$T'/out/AS*/topology.json"
+"$TOPOGEN" "$DESC_DIR/multihomed.json" "$T/ctl" --control >/dev/null
+for d in "$T"/ctl/AS*; do
+	check "$d/topology.json names its control service" grep -q '"control_service"' "$d/topology.json"
+	check "$d/cs.toml has its id and beacons every second" \
+		bash -c "grep -q '^id = \"cs1-' '$d/cs.toml' && grep -q 'origination_interval = \"1s\"' '$d/cs.toml'"
+	check "$d/crypto/as is 0700" test "$(mode "$d/crypto/as")" = 700
+	check "$d/staticInfoConfig.json is there" test -s "$d/staticInfoConfig.json"
+done
+check "one daemon per end host" test "$(grep -c '^daemon ' "$T/ctl/plan.txt")" = 3
+check "one control service per AS" test "$(grep -c '^cs ' "$T/ctl/plan.txt")" = 3
+check "crypto.topo: the core AS issues, the others name it" \
+	bash -c "grep -q 'issuing: true' '$T/ctl/crypto.topo' && test \$(grep -c 'cert_issuer: 1-ff00:0:110' '$T/ctl/crypto.topo') = 2"
+check "a bad flag is refused" bash -c "! '$TOPOGEN' '$DESC_DIR/multihomed.json' '$T/x' --controls 2>/dev/null"
 echo "$pass passed, $fail failed"
 [[ $fail == 0 ]]

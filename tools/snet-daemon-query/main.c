@@ -10,8 +10,12 @@
  *     paths DST [--refresh]   every path with all its metadata
  *     notify-if-down IA ID    revoke interface ID of IA (Go: RevNotification)
  *
+ * --repeat N [--interval-ms MS] asks N times over the same handle, printing "attempt I ok" or
+ * "attempt I error: ..." for each (the acceptance run restarts the daemon meanwhile: the
+ * handle must reconnect), then the last answer.
+ *
  * For people and for the acceptance run, which compares it with what Go's daemon.Connector
- * returns. Exit 0, or 2 with the error on stderr (status, gRPC status and message). */
+ * returns. Exit 0, or 2 with the (last) error on stderr (status, gRPC status and message). */
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -22,7 +26,8 @@
 #include "daemon_cli.h"
 
 static const char usage[] =
-	"snet-daemon-query [--sciond ADDR] [--timeout-ms MS] as [IA] | port-range | interfaces |\n"
+	"snet-daemon-query [--sciond ADDR] [--timeout-ms MS] [--repeat N [--interval-ms MS]]\n"
+	"       as [IA] | port-range | interfaces |\n"
 	"       services | topology | paths DST [--refresh] | notify-if-down IA ID";
 
 static struct {
@@ -107,7 +112,8 @@ static json_t *meta_json(const snet_path *p)
 	for (size_t i = 0; i < m->n_notes; i++)
 		json_array_append_new(a, json_string(m->notes[i]));
 	json_object_set_new(o, "notes", a);
-	if (m->epic)
+	/* As Go's snet.EpicAuths shows it: empty authenticators are nil there, as if absent. */
+	if (m->epic && (m->epic_phvf_len || m->epic_lhvf_len))
 		json_object_set_new(o, "epic", json_pack("{s:o, s:o}", "phvf",
 							 hex_json(m->epic_phvf, m->epic_phvf_len),
 							 "lhvf",
@@ -269,7 +275,7 @@ static int start(snet_daemon_t *d, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	const char *sciond = NULL;
-	long timeout = 0;
+	long timeout = 0, repeat = 1, interval = 100;
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if ((!strcmp(argv[i], "--sciond") || !strcmp(argv[i], "--daemon")) && i + 1 < argc) {
@@ -279,6 +285,15 @@ int main(int argc, char **argv)
 			timeout = strtol(argv[++i], &e, 10);
 			if (*e || timeout <= 0 || timeout > 3600000)
 				cli_bad("snet-daemon-query", "--timeout-ms", "not 1..3600000", argv[i]);
+		} else if ((!strcmp(argv[i], "--repeat") || !strcmp(argv[i], "--interval-ms")) &&
+			   i + 1 < argc) {
+			bool rep = !strcmp(argv[i], "--repeat");
+			char *e;
+			long v = strtol(argv[++i], &e, 10);
+			if (*e || v < (rep ? 1 : 0) || v > 100000)
+				cli_bad("snet-daemon-query", rep ? "--repeat" : "--interval-ms",
+					rep ? "not 1..100000" : "not 0..100000", argv[i]);
+			*(rep ? &repeat : &interval) = v;
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			printf("usage: %s\n", usage);
 			return 0;
@@ -290,14 +305,26 @@ int main(int argc, char **argv)
 		cli_usage(usage);
 	uv_loop_t *loop = uv_default_loop();
 	cli_daemon_open(&Q.cd, loop, "snet-daemon-query", sciond, (uint32_t)timeout);
-	int rc = start(&Q.cd.d, argc - i, argv + i);
-	while (rc == 0 && !Q.done && uv_run(loop, UV_RUN_ONCE))
-		;
-	if (rc == 0)
-		rc = Q.status;
+	int rc = 0;
+	char err[512];
+	for (long k = 0; k < repeat; k++) {
+		if (k)
+			uv_sleep((unsigned)interval);
+		json_decref(Q.out);
+		Q.out = NULL;
+		Q.done = false;
+		rc = start(&Q.cd.d, argc - i, argv + i);
+		while (rc == 0 && !Q.done && uv_run(loop, UV_RUN_ONCE))
+			;
+		if (rc == 0)
+			rc = Q.status;
+		if (rc)
+			cli_daemon_error(&Q.cd, argv[i], rc, Q.done ? &Q.req : NULL, err, sizeof(err));
+		if (repeat > 1)
+			printf("attempt %ld %s%s\n", k + 1, rc ? "error: " : "ok", rc ? err : "");
+		fflush(stdout);
+	}
 	if (rc) {
-		char err[512];
-		cli_daemon_error(&Q.cd, argv[i], rc, Q.done ? &Q.req : NULL, err, sizeof(err));
 		fprintf(stderr, "snet-daemon-query: %s\n", err);
 		cli_daemon_close(&Q.cd);
 		return 2;

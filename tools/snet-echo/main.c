@@ -7,8 +7,10 @@
  *                    [--path-hex HEX [--path-type N]] [--local IP:PORT] [--device DEV]
  *                    [--mark N] [--count N] [--interval-ms MS] [--window N]
  *                    [--timeout-ms MS] [--expect SCION-ADDR] [--min-replies N]
- *   Either --ia IA [--ports A-B] or --topology topology.json; --paths FILE picks the first
- *   unexpired path to the remote (and its next hop) from an snet-topogen path database;
+ *   The topology: --topology topology.json, or --ia IA [--ports A-B], or else the SCION
+ *   daemon's (--sciond|--daemon ADDR, SCION_DAEMON, environment.json, 127.0.0.1:30255).
+ *   A client's path to another AS: --path-hex/--next-hop as given, --paths FILE (the first
+ *   unexpired one in an snet-topogen path database), or else the daemon's first;
  *   --corrupt-mac flips a bit of its first MAC (the router must answer with SCMP 4/51),
  *   --corrupt-hop N that of hop N (answered by the router that owns it, across the links);
  *   --dispatcher SOCKET runs the conn in dispatcher mode (--no-reconnect: a lost dispatcher
@@ -31,6 +33,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "source.h"
 
 #define MAX_CONNS 8
 #define SEQ_MAX 100000
@@ -387,7 +390,7 @@ static void parse_remote(const char *s, snet_udp_addr *a)
 
 enum { OPT_IA = 256, OPT_PORTS, OPT_BIND, OPT_PREFIX, OPT_DEVICE, OPT_ANSWER, OPT_COUNT, OPT_REMOTE, OPT_NH,
        OPT_PATH, OPT_PTYPE, OPT_LOCAL, OPT_MARK, OPT_INTERVAL, OPT_TIMEOUT, OPT_EXPECT, OPT_MIN, OPT_VERBOSE,
-       OPT_NONL, OPT_TOPO, OPT_PATHS, OPT_CORRUPT, OPT_DISP, OPT_CORRUPT_HOP, OPT_WINDOW, OPT_NO_RECONNECT };
+       OPT_NONL, OPT_TOPO, OPT_PATHS, OPT_CORRUPT, OPT_DISP, OPT_CORRUPT_HOP, OPT_WINDOW, OPT_NO_RECONNECT, OPT_SCIOND };
 
 static const struct option longs[] = {
 	{ "ia", 1, 0, OPT_IA },           { "ports", 1, 0, OPT_PORTS },
@@ -403,13 +406,14 @@ static const struct option longs[] = {
 	{ "paths", 1, 0, OPT_PATHS },     { "corrupt-mac", 0, 0, OPT_CORRUPT },
 	{ "dispatcher", 1, 0, OPT_DISP },   { "corrupt-hop", 1, 0, OPT_CORRUPT_HOP },
 	{ "window", 1, 0, OPT_WINDOW },   { "no-reconnect", 0, 0, OPT_NO_RECONNECT },
+	{ "sciond", 1, 0, OPT_SCIOND },   { "daemon", 1, 0, OPT_SCIOND },
 	{ 0, 0, 0, 0 },
 };
 
 #define USAGE "snet-echo server|client --ia IA [options] (see the header of tools/snet-echo/main.c)"
 
 struct args {
-	const char *ia, *ports, *local, *topo, *paths, *binds[MAX_CONNS];
+	const char *ia, *ports, *local, *topo, *paths, *sciond, *binds[MAX_CONNS];
 	bool prefix[MAX_CONNS];
 	int nbinds, path_type;
 	bool no_netlink, corrupt_mac;
@@ -475,30 +479,28 @@ static void parse_opt(int o, const char *v, struct args *a)
 	case OPT_CORRUPT_HOP: a->corrupt_mac = true, a->corrupt_hop = (int)num(v); break;
 	case OPT_DISP: app.dispatcher = v; break;
 	case OPT_NO_RECONNECT: app.disp_flags = SNET_DISP_NO_RECONNECT; break;
+	case OPT_SCIOND: a->sciond = v; break;
 	default: cli_usage(USAGE);
 	}
 }
 
-/* --topology: IA, ports and routers from a Go topology.json; else --ia and --ports. */
+/* --topology: IA, ports and routers from a Go topology.json; else --ia and --ports; else the
+ * daemon's. */
+static struct cli_source source;
+
 static void load_topology(const struct args *a)
 {
 	uint64_t ia;
 	uint16_t ps = 31000, pe = 32767;
-	char err[256];
-	if (a->topo) {
-		snet_topo_file *f = malloc(sizeof(*f));
-		if (!f || snet_topo_file_load(a->topo, f, err, sizeof(err)) ||
-		    snet_topo_file_topology(f, &app.topo)) {
-			fprintf(stderr, "snet-echo: %s\n", f ? err : "out of memory");
-			exit(1);
-		}
-		free(f);
+	cli_source_init(&source, app.loop, "snet-echo", a->sciond);
+	if (a->topo || !a->ia) {
+		cli_source_topology(&source, a->topo, &app.topo);
 		return;
 	}
-	if (!a->ia || snet_ia_parse(a->ia, strlen(a->ia), &ia) != 0)
-		cli_usage("snet-echo: --ia IA or --topology FILE is required");
+	if (snet_ia_parse(a->ia, strlen(a->ia), &ia) != 0)
+		cli_bad("snet-echo", "--ia", "not an ISD-AS", a->ia);
 	if (a->ports && cli_parse_ports(a->ports, &ps, &pe) < 0)
-		cli_usage("snet-echo: --ports START-END");
+		cli_bad("snet-echo", "--ports", "expected START-END", a->ports);
 	snet_topology_init(&app.topo, ia, ps, pe);
 }
 
@@ -532,19 +534,19 @@ static void corrupt_hop(const snet_path *p, int h)
 	fflush(stdout);
 }
 
-/* --paths: the first unexpired path to the remote's IA, with its next hop. */
+/* The first unexpired path to the remote's IA, with its next hop: from --paths, else the
+ * daemon (unless --path-hex gave one). */
 static void choose_path(const struct args *a)
 {
-	static snet_pathdb db;
-	const snet_path *p;
-	char err[256], ia[SNET_IA_STRLEN];
-	if (!a->paths || app.remote.ia == app.topo.local_ia)
+	char ia[SNET_IA_STRLEN];
+	const snet_path *p = NULL;
+	bool need = !app.server && app.remote.ia != app.topo.local_ia && !app.remote.path_len;
+	if (need)
+		p = cli_source_path(&source, a->paths, app.topo.local_ia, app.remote.ia);
+	cli_source_done(&source);
+	if (!need)
 		return;
-	if (snet_pathdb_load(a->paths, &db, err, sizeof(err))) {
-		fprintf(stderr, "snet-echo: %s\n", err);
-		exit(1);
-	}
-	if (snet_pathdb_query(&db, app.topo.local_ia, app.remote.ia, (uint64_t)time(NULL), &p, 1) != 1) {
+	if (!p) {
 		snet_ia_format(app.remote.ia, ia, sizeof(ia));
 		fprintf(stderr, "snet-echo: no path to %s\n", ia);
 		exit(1);

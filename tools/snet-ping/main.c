@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* snet-ping: SCMP echo over a path from a path database, printed like Go's `scion ping`.
+/* snet-ping: SCMP echo, printed like Go's `scion ping`.
  *
- *   snet-ping --topology topology.json --paths paths.json [--count N] [--interval-ms MS]
- *             [--timeout-ms MS] [--local IP] IA,HOST
+ *   snet-ping [--sciond|--daemon ADDR] [--topology topology.json] [--paths paths.json]
+ *             [--count N] [--interval-ms MS] [--timeout-ms MS] [--local IP] IA,HOST
  *
+ * Topology and path from the SCION daemon, unless files are given (tools/common/source.h).
  * The identifier is the local port, as `scion ping` does, so that routers deliver the replies
- * to it. Exit 0 when every request was answered. */
+ * to it. Exit status as Go's: 0 when a reply came, 1 when none did, 2 on an error (no path
+ * among them). */
 #include <getopt.h>
 #include <math.h>
 #include <signal.h>
@@ -15,7 +17,11 @@
 #include <time.h>
 
 #include "cli.h"
+#include "source.h"
 
+#define USAGE                                                                                      \
+	"snet-ping [--sciond ADDR] [--topology FILE] [--paths FILE] [--count N] [--interval-ms MS]\n" \
+	"          [--timeout-ms MS] [--local IP] IA,HOST"
 #define MAX_COUNT 65535 /* the SCMP sequence number has 16 bits (Go: --count is uint16) */
 
 static struct ping {
@@ -23,7 +29,7 @@ static struct ping {
 	snet_topology topo;
 	snet_network_t net;
 	snet_conn_t conn;
-	snet_pathdb db;
+	struct cli_source src;
 	snet_udp_addr dst;
 	const snet_path *path;
 	uv_timer_t tick, deadline;
@@ -138,22 +144,19 @@ static void print_path(void)
 	       cli_sockaddr_str(&P.path->next_hop, nh, sizeof(nh)));
 }
 
-static void setup(const char *topo, const char *paths, const char *local)
+static void setup(const char *sciond, const char *topo, const char *paths, const char *local)
 {
-	char err[256];
-	snet_topo_file *f = malloc(sizeof(*f));
-	if (!f || snet_topo_file_load(topo, f, err, sizeof(err)) || snet_topo_file_topology(f, &P.topo))
-		fprintf(stderr, "snet-ping: %s\n", err), exit(1);
-	free(f);
-	if (snet_pathdb_load(paths, &P.db, err, sizeof(err)))
-		fprintf(stderr, "snet-ping: %s\n", err), exit(1);
+	P.loop = uv_default_loop();
+	cli_source_init(&P.src, P.loop, "snet-ping", sciond);
+	cli_source_topology(&P.src, topo, &P.topo);
 	if (P.dst.ia != P.topo.local_ia) {
-		if (snet_pathdb_query(&P.db, P.topo.local_ia, P.dst.ia, (uint64_t)time(NULL), &P.path,
-				      1) != 1)
-			fprintf(stderr, "snet-ping: no path\n"), exit(1);
+		P.path = cli_source_path(&P.src, paths, P.topo.local_ia, P.dst.ia);
+		if (!P.path)
+			fprintf(stderr, "snet-ping: no path available\n"), exit(2);
 		snet_path_apply(P.path, &P.dst);
 		print_path();
 	}
+	cli_source_done(&P.src);
 	struct sockaddr_storage ss;
 	const char *spec = local ? local
 				 : (P.dst.next_hop.ss_family == AF_INET6 ||
@@ -162,12 +165,11 @@ static void setup(const char *topo, const char *paths, const char *local)
 					   : "0.0.0.0:0";
 	if (cli_parse_sockaddr(spec, &ss) < 0)
 		cli_usage("snet-ping: bad --local");
-	P.loop = uv_default_loop();
 	snet_network_init(P.loop, &P.net, &P.topo, NULL);
 	snet_conn_init(&P.net, &P.conn);
 	int e = snet_conn_bind(&P.conn, (struct sockaddr *)&ss, 0);
 	if (e)
-		fprintf(stderr, "snet-ping: bind: %s\n", snet_strerror(e)), exit(1);
+		fprintf(stderr, "snet-ping: bind: %s\n", snet_strerror(e)), exit(2);
 	snet_udp_addr me;
 	snet_conn_local(&P.conn, &me);
 	P.ident = me.port;
@@ -181,9 +183,9 @@ int main(int argc, char **argv)
 	static const struct option longs[] = {
 		{ "topology", 1, 0, 't' },    { "paths", 1, 0, 'p' },   { "count", 1, 0, 'c' },
 		{ "interval-ms", 1, 0, 'i' }, { "timeout-ms", 1, 0, 'w' }, { "local", 1, 0, 'l' },
-		{ 0, 0, 0, 0 },
+		{ "sciond", 1, 0, 's' },      { "daemon", 1, 0, 's' },  { 0, 0, 0, 0 },
 	};
-	const char *topo = NULL, *paths = NULL, *local = NULL;
+	const char *topo = NULL, *paths = NULL, *local = NULL, *sciond = NULL;
 	int o;
 	while ((o = getopt_long(argc, argv, "c:", longs, NULL)) != -1) {
 		switch (o) {
@@ -193,22 +195,23 @@ int main(int argc, char **argv)
 		case 'i': P.interval_ms = atol(optarg); break;
 		case 'w': P.timeout_ms = atol(optarg); break;
 		case 'l': local = optarg; break;
-		default: cli_usage("snet-ping --topology FILE --paths FILE [--count N] IA,HOST");
+		case 's': sciond = optarg; break;
+		default: cli_usage(USAGE);
 		}
 	}
-	if (!topo || !paths || optind + 1 != argc || P.count <= 0 ||
+	if (optind + 1 != argc || P.count <= 0 ||
 	    snet_udp_addr_parse(argv[optind], strlen(argv[optind]), &P.dst) ||
 	    P.dst.host.type == SNET_HOST_NONE)
-		cli_usage("snet-ping --topology FILE --paths FILE [--count N] IA,HOST");
+		cli_usage(USAGE);
 	if (P.count > MAX_COUNT)
 		cli_usage("snet-ping: --count: at most 65535 (the SCMP sequence number has 16 bits)");
 	P.sent_at = calloc((size_t)P.count, sizeof(*P.sent_at));
 	P.rtt = malloc((size_t)P.count * sizeof(*P.rtt));
 	if (!P.sent_at || !P.rtt)
-		fprintf(stderr, "snet-ping: out of memory\n"), exit(1);
+		fprintf(stderr, "snet-ping: out of memory\n"), exit(2);
 	for (long i = 0; i < P.count; i++)
 		P.rtt[i] = -1;
-	setup(topo, paths, local);
+	setup(sciond, topo, paths, local);
 	char t[SNET_ADDR_STRLEN];
 	snet_udp_addr_format(&P.dst, t, sizeof(t));
 	printf("PING %s pld=0B\n", argv[optind]);
@@ -217,8 +220,8 @@ int main(int argc, char **argv)
 	P.start = uv_hrtime();
 	uv_timer_start(&P.tick, send_echo, 0, (uint64_t)P.interval_ms);
 	uv_run(P.loop, UV_RUN_DEFAULT);
-	snet_pathdb_free(&P.db);
+	cli_source_free(&P.src);
 	free(P.sent_at);
 	free(P.rtt);
-	return P.received == P.count ? 0 : 1;
+	return P.received ? 0 : 1;
 }

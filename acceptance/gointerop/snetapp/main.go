@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 
 // snetapp is a Go snet echo server and client for the live interop checks, on paths from an
-// snet-topogen path database (no daemon).
+// snet-topogen path database, or with -sciond from Go's daemon (topology and paths).
 //
-//	snetapp -mode server -topology topology.json -bind IP:PORT [-count N]
-//	snetapp -mode client -topology topology.json -paths paths.json -local IP
+//	snetapp -mode server (-topology topology.json | -sciond ADDR) -bind IP:PORT [-count N]
+//	snetapp -mode client (-topology topology.json -paths paths.json | -sciond ADDR) -local IP
 //	        -remote IA,IP:PORT [-expect IA,IP:PORT] [-count N]
 //
 // The client prints "reply from=<addr> OK|MISMATCH" per reply and exits 1 unless every reply
@@ -23,6 +23,8 @@ import (
 	"time"
 
 	"github.com/scionproto/scion/pkg/addr"
+	"github.com/scionproto/scion/pkg/daemon"
+	daemontypes "github.com/scionproto/scion/pkg/daemon/types"
 	"github.com/scionproto/scion/pkg/snet"
 	snetpath "github.com/scionproto/scion/pkg/snet/path"
 	"github.com/scionproto/scion/private/topology"
@@ -37,6 +39,8 @@ var (
 	remote   = flag.String("remote", "", "client: SCION address of the server")
 	expect   = flag.String("expect", "", "client: the reply must come from here")
 	count    = flag.Int("count", 3, "datagrams")
+	sciond   = flag.String("sciond", "", "the daemon to take topology and paths from")
+	sd       daemon.Connector
 )
 
 func fail(f string, a ...any) {
@@ -44,8 +48,24 @@ func fail(f string, a ...any) {
 	os.Exit(1)
 }
 
-// network builds a SCIONNetwork as Go's control service does (adaptTopology).
+// network builds a SCIONNetwork as Go's control service does (adaptTopology), or as the scion
+// CLI does from the daemon (LoadTopology).
 func network() *snet.SCIONNetwork {
+	if *sciond != "" {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		c, err := daemon.Service{Address: *sciond}.Connect(ctx)
+		if err != nil {
+			fail("%v", err)
+		}
+		sd = c
+		t, err := daemon.LoadTopology(ctx, c)
+		if err != nil {
+			fail("loading topology: %v", err)
+		}
+		return &snet.SCIONNetwork{Topology: t,
+			SCMPHandler: snet.SCMPPropagationStopper{Handler: snet.DefaultSCMPHandler{}}}
+	}
 	t, err := topology.FromJSONFile(*topoFile)
 	if err != nil {
 		fail("%v", err)
@@ -70,6 +90,17 @@ func network() *snet.SCIONNetwork {
 func usePath(localIA addr.IA, dst *snet.UDPAddr) {
 	if dst.IA == localIA {
 		dst.Path = snetpath.Empty{}
+		return
+	}
+	if sd != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		ps, err := sd.Paths(ctx, dst.IA, 0, daemontypes.PathReqFlags{})
+		if err != nil || len(ps) == 0 {
+			fail("no path to %s (%v)", dst.IA, err)
+		}
+		dst.Path = ps[0].Dataplane()
+		dst.NextHop = ps[0].UnderlayNextHop()
 		return
 	}
 	b, err := os.ReadFile(*pathsF)

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# snet-showpaths and snet-daemon-query against a stand-in daemon serving replies captured from
+# Go's: the output must be what Go's scion showpaths and daemon.Connector printed for the same
+# replies (tests/data/daemon/expect), byte for byte, exit status included; and bad arguments or
+# an absent daemon give a clear error and exit 2.
+#   test_daemon_tools.sh FAKE_DAEMON SNET_SHOWPATHS SNET_DAEMON_QUERY DATADIR
+set -uo pipefail
+FAKE=$1 SP=$2 DQ=$3 DATA=$4
+E=$DATA/daemon/expect
+T=$(mktemp -d)
+"$FAKE" "$DATA/daemon" >"$T/fake.log" 2>&1 &
+fake=$!
+trap 'kill $fake 2>/dev/null; wait $fake 2>/dev/null; rm -rf "$T"' EXIT
+for _ in $(seq 1 100); do grep -q listening "$T/fake.log" && break; sleep 0.05; done
+ADDR=127.0.0.1:$(awk '{ print $2 }' "$T/fake.log")
+pass=0 fail=0
+check() { # NAME COMMAND...: ok when it succeeds
+	local what=$1
+	shift
+	if "$@"; then echo "ok - $what"; pass=$((pass + 1)); else echo "FAIL - $what"; fail=$((fail + 1)); fi
+}
+same() { # NAME EXPECTED-FILE RC-FILE COMMAND...
+	local name=$1 exp=$2 rcf=$3 rc
+	shift 3
+	TZ=UTC "$@" >"$T/out" 2>&1
+	rc=$?
+	if diff -u "$exp" "$T/out" >"$T/diff" && [[ -z $rcf || $rc == $(cat "$rcf") ]]; then
+		echo "ok - $name"
+		pass=$((pass + 1))
+	else
+		echo "FAIL - $name (exit $rc)"
+		cat "$T/diff"
+		fail=$((fail + 1))
+	fi
+}
+while read -r name args; do
+	same "showpaths $name" "$E/showpaths-$name.out" "$E/showpaths-$name.rc" \
+		"$SP" $args --sciond "$ADDR"
+done <<'CASES'
+json-112 1-ff00:0:112 --format json --no-probe
+human-112 1-ff00:0:112 --no-probe
+json-local 1-ff00:0:111 --format json
+human-local 1-ff00:0:111
+unknown-isd 2-ff00:0:1 --no-probe
+no-path-human 1-ff00:0:999 --no-probe
+no-path-json 1-ff00:0:999 --no-probe --format json
+max1-json 1-ff00:0:112 --format json --no-probe -m 1
+CASES
+while read -r name args; do
+	same "query $name" "$E/query-$name.json" "" "$DQ" --sciond "$ADDR" $args
+done <<'CASES'
+as as
+as-110 as 1-ff00:0:110
+port-range port-range
+interfaces interfaces
+services services
+topology topology
+paths-112 paths 1-ff00:0:112
+paths-111 paths 1-ff00:0:111
+CASES
+# Errors: exit 2 and a message that says what went wrong.
+err() { # NAME PATTERN COMMAND...
+	local name=$1 pat=$2 rc
+	shift 2
+	"$@" >"$T/out" 2>&1
+	rc=$?
+	check "$name" bash -c "[[ $rc == 2 ]] && grep -q -- '$pat' '$T/out'" || cat "$T/out"
+}
+err "no daemon listening" "connection refused" "$DQ" --sciond 127.0.0.1:1 as
+err "showpaths, no daemon" "connection refused" "$SP" 1-ff00:0:112 --sciond 127.0.0.1:1
+err "bad --sciond" "sciond" "$DQ" --sciond nonsense as
+err "bad -m" "\-m: not a count" "$SP" 1-ff00:0:112 -m x --sciond "$ADDR"
+err "bad --format" "output format not supported" "$SP" 1-ff00:0:112 --format yaml --sciond "$ADDR"
+err "bad destination" "invalid destination ISD-AS" "$SP" 1-ff00 --sciond "$ADDR"
+err "bad IA in query" "not an ISD-AS" "$DQ" --sciond "$ADDR" paths x
+err "unknown query" "usage" "$DQ" --sciond "$ADDR" frobnicate
+# SCION_DAEMON is read when --sciond is absent.
+check "SCION_DAEMON" env SCION_DAEMON="$ADDR" "$DQ" port-range
+echo "$pass passed, $fail failed"
+[[ $fail == 0 ]]
