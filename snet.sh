@@ -97,6 +97,21 @@ cmd_bench() {
 			}'
 	else
 		echo "snet.sh: no Go 1.26.4 or newer: the Go side-by-side figures are skipped" >&2
+		return 0
+	fi
+	# The daemon client beside Go's daemon.Connector, against Go's daemon on the acceptance
+	# topology (control services need cgo: skipped, and said so, without a C compiler).
+	if "$top/acceptance/gointerop/build-control" "$top/build/gointerop" >&2; then
+		SNET_GO_BIN="$top/build/gointerop" SNET_BUILD_DIR="$top/build" \
+			"$top/acceptance/multihomed/run" "$top/topology/multihomed.json" --control go \
+			--bench 2>/dev/null | grep '^bench ' | awk '
+			{ print; v[$2] = $3 }
+			END {
+				if (v["daemon_paths_us"] > 0 && v["go_daemon_paths_us"] > 0)
+					printf "bench daemon_vs_go %.3f x\n", v["go_daemon_paths_us"] / v["daemon_paths_us"]
+			}'
+	else
+		echo "snet.sh: no Go control plane (Go 1.26.4+ and gcc): daemon figures skipped" >&2
 	fi
 }
 

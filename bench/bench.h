@@ -36,6 +36,7 @@ extern volatile uint64_t bench_sink;
 void bench_codec(void);
 void bench_conn(void);
 void bench_disp(void);
+int bench_daemon(const char *addr, const char *dst, long n);
 double bench_conn_echo_pps(const char *disp_path, uint16_t port);
 
 #endif

@@ -1,12 +1,22 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <signal.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "bench.h"
 
 volatile uint64_t bench_sink;
 
-int main(void)
+/* snet-bench: the codec, conn and dispatcher figures. snet-bench daemon ADDR DST [N]: the
+ * daemon client's, against a running daemon (acceptance/multihomed/run --control go --bench). */
+int main(int argc, char **argv)
 {
+	if (argc >= 4 && strcmp(argv[1], "daemon") == 0)
+		return bench_daemon(argv[2], argv[3], argc > 4 ? atol(argv[4]) : 2000);
+	if (argc != 1) {
+		fprintf(stderr, "usage: snet-bench [daemon ADDR DST_IA [N]]\n");
+		return 2;
+	}
 	/* Writes to a closed Unix socket must fail, not kill us. */
 	signal(SIGPIPE, SIG_IGN);
 	bench_codec();

@@ -16,6 +16,8 @@ import (
 
 	"github.com/gopacket/gopacket"
 	"github.com/scionproto/scion/pkg/addr"
+	"github.com/scionproto/scion/pkg/daemon"
+	daemontypes "github.com/scionproto/scion/pkg/daemon/types"
 	"github.com/scionproto/scion/pkg/slayers"
 	"github.com/scionproto/scion/pkg/slayers/path"
 	"github.com/scionproto/scion/pkg/slayers/path/scion"
@@ -112,7 +114,43 @@ func echoPPS() float64 {
 	return pps
 }
 
+// daemonPathsUs: one cached Paths round trip to dst through Go's daemon.Connector, one call at
+// a time, as snet-bench daemon measures ours.
+func daemonPathsUs(address, dst string, n int) float64 {
+	ctx := context.Background()
+	c, err := daemon.Service{Address: address}.Connect(ctx)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gobench:", err)
+		os.Exit(1)
+	}
+	defer c.Close()
+	ia := addr.MustParseIA(dst)
+	for i := 0; i < 50; i++ {
+		if ps, err := c.Paths(ctx, ia, 0, daemontypes.PathReqFlags{}); err != nil || len(ps) == 0 {
+			fmt.Fprintln(os.Stderr, "gobench: Paths:", err)
+			os.Exit(1)
+		}
+	}
+	t0 := time.Now()
+	for i := 0; i < n; i++ {
+		if _, err := c.Paths(ctx, ia, 0, daemontypes.PathReqFlags{}); err != nil {
+			fmt.Fprintln(os.Stderr, "gobench: Paths:", err)
+			os.Exit(1)
+		}
+	}
+	return float64(time.Since(t0).Microseconds()) / float64(n)
+}
+
 func main() {
+	// gobench -daemon ADDR DST [N]: the daemon figure alone (beside snet-bench daemon).
+	if len(os.Args) >= 4 && os.Args[1] == "-daemon" {
+		n := 2000
+		if len(os.Args) > 4 {
+			fmt.Sscan(os.Args[4], &n)
+		}
+		fmt.Printf("bench go_daemon_paths_us %.3f us\n", daemonPathsUs(os.Args[2], os.Args[3], n))
+		return
+	}
 	fmt.Printf("bench go_slayers_decode_ns %.3f ns\n", decodeNs())
 	fmt.Printf("bench go_snet_echo_pps %.3f pps\n", echoPPS())
 }
