@@ -117,7 +117,7 @@ cmd_bench() {
 
 # Every libFuzzer target (fuzz/CMakeLists.txt); crashers land in build-fuzz/crash-TARGET/
 # and, once fixed, are kept in fuzz/regressions/TARGET/ (replayed by the unit tests).
-FUZZ_TARGETS=(decode roundtrip addr disp pkt_json topo pathdb netlink key daemon)
+FUZZ_TARGETS=(decode roundtrip addr disp pkt_json topo pathdb netlink key daemon policy)
 
 cmd_fuzz() {
 	local secs=${1:-}

@@ -92,6 +92,11 @@ static void test_key(void **state)
 	run("key", snet_fuzz_key, 4);
 }
 
+static void test_policy(void **state)
+{
+	run("policy", snet_fuzz_policy, 4);
+}
+
 static void test_daemon(void **state)
 {
 	run("daemon", snet_fuzz_daemon, 4);
@@ -106,6 +111,7 @@ int main(void)
 		cmocka_unit_test(test_pathdb),	 cmocka_unit_test(test_netlink),
 		cmocka_unit_test(test_key),
 		cmocka_unit_test(test_daemon),
+		cmocka_unit_test(test_policy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -78,3 +78,12 @@ if [[ -n ${FUZZ_BUILD:-} ]]; then
 			"$here/daemon/$s" >/dev/null 2>&1
 	done
 fi
+
+# policy (issue 13): sequences, a policy with every key, a map with extends.
+mkdir -p "$here/policy"
+printf '\0001-ff00:0:111#41 0* 1-ff00:0:112' >"$here/policy/seq-go-example"
+printf '\000(0|1-110#3)+ 2-0?' >"$here/policy/seq-operators"
+printf '\001{"acl": ["- 1-ff00:0:110#1,2", "+"], "sequence": "0*", "local_isd_ases": ["1-ff00:0:111"], "remote_isd_ases": [{"isd_as": "0-0"}], "options": [{"weight": 1, "policy": {"acl": ["+"]}}], "snet_order": "hops"}' \
+	>"$here/policy/policy-all-keys"
+printf '\002{"p": {"extends": ["q"], "ACL": ["+"]}, "q": {"sequence": "0 0", "extends": ["r"]}, "r": {"remote_isd_ases": [{"isd_as": "1-0", "reject": true}]}}' \
+	>"$here/policy/map-extends"

@@ -12,6 +12,7 @@
 #include "snet/topo_file.h"
 #include "snet/pathset.h"
 #include "snet/pathdb.h"
+#include "snet/policy.h"
 #include "snet/mac.h"
 #include "snet/route.h"
 #include "snet/conn.h"

@@ -47,6 +47,10 @@ no-path-human 1-ff00:0:999 --no-probe
 no-path-json 1-ff00:0:999 --no-probe --format json
 max1-json 1-ff00:0:112 --format json --no-probe -m 1
 CASES
+same "showpaths --sequence matching" "$E/showpaths-seq-match.out" "$E/showpaths-seq-match.rc" \
+	"$SP" 1-ff00:0:112 --no-probe --format json --sequence "1-ff00:0:111#41 0*" --sciond "$ADDR"
+same "showpaths --sequence matching none" "$E/showpaths-seq-none.out" "$E/showpaths-seq-none.rc" \
+	"$SP" 1-ff00:0:112 --no-probe --format json --sequence "1-ff00:0:111#42 0*" --sciond "$ADDR"
 while read -r name args; do
 	same "query $name" "$E/query-$name.json" "" "$DQ" --sciond "$ADDR" $args
 done <<'CASES'
@@ -73,6 +77,7 @@ err "bad --sciond" "sciond" "$DQ" --sciond nonsense as
 err "bad -m" "\-m: not a count" "$SP" 1-ff00:0:112 -m x --sciond "$ADDR"
 err "bad --format" "output format not supported" "$SP" 1-ff00:0:112 --format yaml --sciond "$ADDR"
 err "bad destination" "invalid destination ISD-AS" "$SP" 1-ff00 --sciond "$ADDR"
+err "bad sequence" "Failed to parse a sequence" "$SP" 1-ff00:0:112 --sequence x --sciond "$ADDR"
 err "bad IA in query" "not an ISD-AS" "$DQ" --sciond "$ADDR" paths x
 err "unknown query" "usage" "$DQ" --sciond "$ADDR" frobnicate
 # SCION_DAEMON is read when --sciond is absent.

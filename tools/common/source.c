@@ -41,24 +41,30 @@ void cli_source_topology(struct cli_source *s, const char *file, snet_topology *
 }
 
 const snet_path *cli_source_path(struct cli_source *s, const char *file, uint64_t src,
-				 uint64_t dst)
+				 uint64_t dst, const snet_sequence *seq)
 {
 	char err[512];
-	const snet_path *p = NULL;
+	const snet_path *v[256];
+	size_t n = 0;
 	if (file) {
 		if (!s->db.paths && snet_pathdb_load(file, &s->db, err, sizeof(err))) {
 			fprintf(stderr, "%s: %s\n", s->tool, err);
 			exit(2);
 		}
-		return snet_pathdb_query(&s->db, src, dst, (uint64_t)time(NULL), &p, 1) ? p : NULL;
+		n = snet_pathdb_query(&s->db, src, dst, (uint64_t)time(NULL), v, 256);
+	} else {
+		daemon_open(s);
+		snet_path_set_free(s->set);
+		if (cli_daemon_paths(&s->cd, 0, dst, 0, &s->set, err, sizeof(err))) {
+			fprintf(stderr, "%s: %s\n", s->tool, err);
+			exit(2);
+		}
+		for (; n < s->set->n && n < 256; n++)
+			v[n] = &s->set->paths[n];
 	}
-	daemon_open(s);
-	snet_path_set_free(s->set);
-	if (cli_daemon_paths(&s->cd, 0, dst, 0, &s->set, err, sizeof(err))) {
-		fprintf(stderr, "%s: %s\n", s->tool, err);
-		exit(2);
-	}
-	return s->set->n ? &s->set->paths[0] : NULL;
+	if (seq)
+		n = snet_sequence_filter(seq, v, n);
+	return n ? v[0] : NULL;
 }
 
 void cli_source_done(struct cli_source *s)

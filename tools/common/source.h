@@ -19,10 +19,11 @@ struct cli_source {
 void cli_source_init(struct cli_source *s, uv_loop_t *loop, const char *tool, const char *sciond);
 /* Go: topology.json's, or daemon.LoadTopology. Exits 2 on failure. */
 void cli_source_topology(struct cli_source *s, const char *file, snet_topology *t);
-/* The first unexpired path from src to dst: the file's, or the daemon's first (Go's CLI picks
- * one at random). NULL when there is none. Exits 2 on failure. */
+/* The first unexpired path from src to dst that seq (NULL: any) allows: the file's, or the
+ * daemon's first (Go's CLI picks one at random). NULL when there is none. Exits 2 on
+ * failure. */
 const snet_path *cli_source_path(struct cli_source *s, const char *file, uint64_t src,
-				 uint64_t dst);
+				 uint64_t dst, const snet_sequence *seq);
 /* Closes the daemon (the paths stay until cli_source_free). */
 void cli_source_done(struct cli_source *s);
 void cli_source_free(struct cli_source *s);

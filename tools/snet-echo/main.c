@@ -542,7 +542,7 @@ static void choose_path(const struct args *a)
 	const snet_path *p = NULL;
 	bool need = !app.server && app.remote.ia != app.topo.local_ia && !app.remote.path_len;
 	if (need)
-		p = cli_source_path(&source, a->paths, app.topo.local_ia, app.remote.ia);
+		p = cli_source_path(&source, a->paths, app.topo.local_ia, app.remote.ia, NULL);
 	cli_source_done(&source);
 	if (!need)
 		return;

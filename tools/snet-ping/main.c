@@ -2,7 +2,8 @@
 /* snet-ping: SCMP echo, printed like Go's `scion ping`.
  *
  *   snet-ping [--sciond|--daemon ADDR] [--topology topology.json] [--paths paths.json]
- *             [--count N] [--interval-ms MS] [--timeout-ms MS] [--local IP] IA,HOST
+ *             [--sequence SEQ] [--count N] [--interval-ms MS] [--timeout-ms MS] [--local IP]
+ *             IA,HOST
  *
  * Topology and path from the SCION daemon, unless files are given (tools/common/source.h).
  * The identifier is the local port, as `scion ping` does, so that routers deliver the replies
@@ -20,8 +21,8 @@
 #include "source.h"
 
 #define USAGE                                                                                      \
-	"snet-ping [--sciond ADDR] [--topology FILE] [--paths FILE] [--count N] [--interval-ms MS]\n" \
-	"          [--timeout-ms MS] [--local IP] IA,HOST"
+	"snet-ping [--sciond ADDR] [--topology FILE] [--paths FILE] [--sequence SEQ] [--count N]\n" \
+	"          [--interval-ms MS] [--timeout-ms MS] [--local IP] IA,HOST"
 #define MAX_COUNT 65535 /* the SCMP sequence number has 16 bits (Go: --count is uint16) */
 
 static struct ping {
@@ -144,19 +145,25 @@ static void print_path(void)
 	       cli_sockaddr_str(&P.path->next_hop, nh, sizeof(nh)));
 }
 
-static void setup(const char *sciond, const char *topo, const char *paths, const char *local)
+static void setup(const char *sciond, const char *topo, const char *paths, const char *local,
+		  const char *sequence)
 {
+	char err[256];
+	snet_sequence *seq = NULL;
+	if (sequence && snet_sequence_new(sequence, &seq, err, sizeof(err)))
+		cli_bad("snet-ping", "--sequence", err, sequence);
 	P.loop = uv_default_loop();
 	cli_source_init(&P.src, P.loop, "snet-ping", sciond);
 	cli_source_topology(&P.src, topo, &P.topo);
 	if (P.dst.ia != P.topo.local_ia) {
-		P.path = cli_source_path(&P.src, paths, P.topo.local_ia, P.dst.ia);
+		P.path = cli_source_path(&P.src, paths, P.topo.local_ia, P.dst.ia, seq);
 		if (!P.path)
 			fprintf(stderr, "snet-ping: no path available\n"), exit(2);
 		snet_path_apply(P.path, &P.dst);
 		print_path();
 	}
 	cli_source_done(&P.src);
+	snet_sequence_free(seq);
 	struct sockaddr_storage ss;
 	const char *spec = local ? local
 				 : (P.dst.next_hop.ss_family == AF_INET6 ||
@@ -183,9 +190,10 @@ int main(int argc, char **argv)
 	static const struct option longs[] = {
 		{ "topology", 1, 0, 't' },    { "paths", 1, 0, 'p' },   { "count", 1, 0, 'c' },
 		{ "interval-ms", 1, 0, 'i' }, { "timeout-ms", 1, 0, 'w' }, { "local", 1, 0, 'l' },
-		{ "sciond", 1, 0, 's' },      { "daemon", 1, 0, 's' },  { 0, 0, 0, 0 },
+		{ "sciond", 1, 0, 's' },      { "daemon", 1, 0, 's' },  { "sequence", 1, 0, 'q' },
+		{ 0, 0, 0, 0 },
 	};
-	const char *topo = NULL, *paths = NULL, *local = NULL, *sciond = NULL;
+	const char *topo = NULL, *paths = NULL, *local = NULL, *sciond = NULL, *sequence = NULL;
 	int o;
 	while ((o = getopt_long(argc, argv, "c:", longs, NULL)) != -1) {
 		switch (o) {
@@ -196,6 +204,7 @@ int main(int argc, char **argv)
 		case 'w': P.timeout_ms = atol(optarg); break;
 		case 'l': local = optarg; break;
 		case 's': sciond = optarg; break;
+		case 'q': sequence = optarg; break;
 		default: cli_usage(USAGE);
 		}
 	}
@@ -211,7 +220,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "snet-ping: out of memory\n"), exit(2);
 	for (long i = 0; i < P.count; i++)
 		P.rtt[i] = -1;
-	setup(sciond, topo, paths, local);
+	setup(sciond, topo, paths, local, sequence);
 	char t[SNET_ADDR_STRLEN];
 	snet_udp_addr_format(&P.dst, t, sizeof(t));
 	printf("PING %s pld=0B\n", argv[optind]);

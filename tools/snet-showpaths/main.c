@@ -3,7 +3,7 @@
  *
  *   snet-showpaths DST_IA [--sciond|--daemon ADDR] [--format human|json] [--json]
  *                  [--extended] [--no-probe] [--refresh] [-m MAX] [--timeout DURATION]
- *                  [--local IP] [--epic] [--no-color]
+ *                  [--local IP] [--epic] [--no-color] [--sequence SEQ]
  *
  * Paths come from the SCION daemon (--sciond, else SCION_DAEMON, /etc/scion/environment.json,
  * 127.0.0.1:30255). The JSON document is Go's, key for key. Exit status as Go's scion CLI:
@@ -20,10 +20,11 @@
 
 static const char usage[] =
 	"snet-showpaths DST_IA [--sciond ADDR] [--format human|json] [--extended] [--no-probe]\n"
-	"       [--refresh] [-m MAX] [--timeout DURATION] [--local IP] [--epic] [--no-color]";
+	"       [--refresh] [-m MAX] [--timeout DURATION] [--local IP] [--epic] [--no-color]\n"
+	"       [--sequence SEQ]";
 
 struct args {
-	const char *sciond, *format, *local;
+	const char *sciond, *format, *local, *sequence;
 	bool extended, no_probe, refresh, epic;
 	long max;
 	int64_t timeout_ns;
@@ -41,7 +42,7 @@ _Noreturn static void fail(int code, const char *fmt, const char *msg)
 
 static void parse(int argc, char **argv, struct args *a)
 {
-	enum { O_SCIOND = 256, O_FORMAT, O_NOPROBE, O_TIMEOUT, O_EPIC, O_NOCOLOR, O_HELP };
+	enum { O_SCIOND = 256, O_FORMAT, O_NOPROBE, O_TIMEOUT, O_EPIC, O_NOCOLOR, O_HELP, O_SEQ };
 	static const struct option longs[] = {
 		{ "sciond", 1, 0, O_SCIOND },	{ "daemon", 1, 0, O_SCIOND },
 		{ "format", 1, 0, O_FORMAT },	{ "json", 0, 0, 'j' },
@@ -49,7 +50,8 @@ static void parse(int argc, char **argv, struct args *a)
 		{ "refresh", 0, 0, 'r' },	{ "maxpaths", 1, 0, 'm' },
 		{ "timeout", 1, 0, O_TIMEOUT }, { "local", 1, 0, 'l' },
 		{ "epic", 0, 0, O_EPIC },	{ "no-color", 0, 0, O_NOCOLOR },
-		{ "help", 0, 0, O_HELP },	{ 0, 0, 0, 0 },
+		{ "help", 0, 0, O_HELP },	{ "sequence", 1, 0, O_SEQ },
+		{ 0, 0, 0, 0 },
 	};
 	bool json_flag = false;
 	int o;
@@ -74,6 +76,7 @@ static void parse(int argc, char **argv, struct args *a)
 		case 'l': a->local = optarg; break;
 		case O_EPIC: a->epic = true; break;
 		case O_NOCOLOR: break; /* we never colour */
+		case O_SEQ: a->sequence = optarg; break;
 		case 'h':
 		case O_HELP: printf("usage: %s\n", usage); exit(0);
 		default: cli_usage(usage);
@@ -124,6 +127,9 @@ int main(int argc, char **argv)
 	if (cli_daemon_topology(&cd, &topo, err, sizeof(err)))
 		fail(2, "%s", err);
 	struct sp_result r = { .local_ia = topo.local_ia, .dst = a.dst };
+	snet_sequence *seq = NULL;
+	if (snet_sequence_new(a.sequence ? a.sequence : "", &seq, err, sizeof(err)))
+		fail(2, "Failed to parse a sequence: %s", err);
 	snet_path_set *set = NULL;
 	bool human = strcmp(a.format, "human") == 0;
 	if (a.dst != topo.local_ia) {
@@ -131,13 +137,17 @@ int main(int argc, char **argv)
 				     sizeof(err)))
 			fail(2, "%s", err);
 		r.paths = calloc(set->n + 1, sizeof(*r.paths));
-		/* Go: -m truncates the daemon's order, before the EPIC filter and the sort. */
-		size_t n = set->n;
+		/* Go: the sequence filters; -m truncates the daemon's order, before the EPIC
+		 * filter and the sort. */
+		size_t n = 0;
+		for (size_t i = 0; i < set->n; i++)
+			if (snet_sequence_match(seq, &set->paths[i]))
+				r.paths[n++] = &set->paths[i];
 		if (a.max && n > (size_t)a.max)
 			n = (size_t)a.max;
 		for (size_t i = 0; i < n; i++)
-			if (!a.epic || supports_epic(&set->paths[i]))
-				r.paths[r.n++] = &set->paths[i];
+			if (!a.epic || supports_epic(r.paths[i]))
+				r.paths[r.n++] = r.paths[i];
 		if (!a.no_probe && r.n &&
 		    sp_probe(loop, &topo, &r, a.local, timeout_ms, err, sizeof(err)))
 			fail(2, "getting statuses: %s", err);
@@ -167,6 +177,7 @@ int main(int argc, char **argv)
 	}
 	free(r.paths);
 	free(r.status);
+	snet_sequence_free(seq);
 	snet_path_set_free(set);
 	return code;
 }
