@@ -47,6 +47,12 @@ SNET_EXTERN int snet_pkt_reply(const snet_pkt *in, snet_pkt *out, uint8_t *pathb
  * v0.11's dispatcher routed by the identifiers applications used, not by port). */
 SNET_EXTERN int snet_pkt_endhost_port(const snet_pkt *p, bool *by_id);
 
+/* Go: pathprobe's setAlertFlag: the SCION path raw with the router alert set on its last hop
+ * field (ingress when the last segment runs in construction direction, else egress), so that
+ * an SCMP traceroute request over it is answered by the router at the ingress of the
+ * destination AS. out may be raw. Returns the length written or a path error, SNET_E_NOBUF. */
+SNET_EXTERN int snet_path_alert_last(const uint8_t *raw, size_t len, uint8_t *out, size_t cap);
+
 #ifdef __cplusplus
 }
 #endif

@@ -19,5 +19,6 @@
 #include "snet/disp.h"
 #include "snet/disp_client.h"
 #include "snet/daemon.h"
+#include "snet/select.h"
 
 #endif

@@ -49,21 +49,6 @@ static int local_ip(const struct sockaddr_storage *nh, char *out, size_t cap)
 	return 0;
 }
 
-/* Go: setAlertFlag: the last hop field's ingress alert (egress against construction). */
-static int with_alert(const snet_path *p, uint8_t *out)
-{
-	static snet_scion_path d;
-	int rc = snet_scion_path_parse(p->raw, p->len, &d);
-	if (rc)
-		return rc;
-	if (d.num_inf) {
-		snet_hop_field *h = &d.hop[d.num_hops - 1];
-		h->flags |= (d.inf[d.num_inf - 1].flags & SNET_INFO_CONS_DIR) ? SNET_HOP_INGRESS_ALERT
-									     : SNET_HOP_EGRESS_ALERT;
-	}
-	return snet_scion_path_emit(&d, out, SNET_PATH_MAX_LEN);
-}
-
 static void timer_closed(uv_handle_t *h)
 {
 	P.open--;
@@ -214,7 +199,7 @@ int sp_probe(uv_loop_t *loop, const snet_topology *topo, struct sp_result *r, co
 			continue;
 		}
 		st->status = "timeout";
-		int n = with_alert(p, P.raw[i]);
+		int n = snet_path_alert_last(p->raw, p->len, P.raw[i], SNET_PATH_MAX_LEN);
 		snet_udp_addr dst = { .ia = r->dst, .path_type = SNET_PATH_SCION, .path = P.raw[i],
 				      .path_len = n > 0 ? (size_t)n : 0, .next_hop = p->next_hop };
 		dst.host.type = SNET_HOST_SVC;
