@@ -113,6 +113,12 @@ cmd_bench() {
 	else
 		echo "snet.sh: no Go control plane (Go 1.26.4+ and gcc): daemon figures skipped" >&2
 	fi
+	# Failover through Go's routers: the gap after a link goes down (BFD, then SCMP) and
+	# after a silent blackhole (100 ms probes).
+	SNET_GO_BIN="$top/build/gointerop" SNET_BUILD_DIR="$top/build" \
+		"$top/acceptance/multihomed/run" --failover --router go 2>/dev/null | awk '
+		$1 == "failover" && $2 == "link-down" { printf "bench failover_scmp_ms %s ms\n", $5 }
+		$1 == "failover" && $2 == "blackhole" { printf "bench failover_probe_ms %s ms\n", $5 }'
 }
 
 # Every libFuzzer target (fuzz/CMakeLists.txt); crashers land in build-fuzz/crash-TARGET/

@@ -22,5 +22,6 @@ int main(int argc, char **argv)
 	bench_codec();
 	bench_conn();
 	bench_disp();
+	bench_select();
 	return 0;
 }

@@ -74,6 +74,11 @@ struct topo {
 	json_t *desc;
 	uint32_t now;
 	bool control; /* --control: Go's control services and daemons too */
+	/* "bfd": {"interval": "100ms", "detect_mult": 3}: BFD on every link (Go's routers;
+	 * failover needs it), else off. */
+	bool bfd;
+	char bfd_interval[16];
+	int bfd_mult;
 };
 
 /* topogen_desc.c */

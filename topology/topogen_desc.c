@@ -218,6 +218,22 @@ static int load_hosts(struct topo *t, json_t *hosts)
 	return 0;
 }
 
+/* "bfd": {"interval": "100ms", "detect_mult": 3} */
+static int load_bfd(struct topo *t, json_t *b)
+{
+	if (!b)
+		return 0;
+	const char *iv = json_string_value(json_object_get(b, "interval"));
+	json_t *m = json_object_get(b, "detect_mult");
+	if (!json_is_object(b) || !iv || strlen(iv) >= sizeof(t->bfd_interval) ||
+	    !json_is_integer(m) || json_integer_value(m) < 1 || json_integer_value(m) > 255)
+		return die("bfd", "expected {\"interval\": \"100ms\", \"detect_mult\": 1..255}");
+	t->bfd = true;
+	snprintf(t->bfd_interval, sizeof(t->bfd_interval), "%s", iv);
+	t->bfd_mult = (int)json_integer_value(m);
+	return 0;
+}
+
 int topo_load(const char *file, struct topo *t)
 {
 	json_error_t je;
@@ -235,5 +251,5 @@ int topo_load(const char *file, struct topo *t)
 	for (int i = 0; i < t->n_brs; i++)
 		if (t->brs[i].net < 0)
 			return die("router without an internal network", t->brs[i].id);
-	return 0;
+	return load_bfd(t, json_object_get(t->desc, "bfd"));
 }

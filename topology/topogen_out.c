@@ -44,6 +44,11 @@ static json_t *link_json(const struct topo *t, const struct link_desc *l, bool a
 	json_object_set_new(u, "local", json_string(local));
 	json_object_set_new(u, "remote", json_string(remote));
 	json_object_set_new(o, "underlay", u);
+	if (t->bfd)
+		json_object_set_new(o, "bfd", json_pack("{s:b, s:i, s:s, s:s}", "disable", 0,
+							 "detect_mult", t->bfd_mult,
+							 "desired_min_tx_interval", t->bfd_interval,
+							 "required_min_rx_interval", t->bfd_interval));
 	return o;
 }
 
@@ -146,11 +151,12 @@ static int write_as(const struct topo *t, int as, const char *outdir)
 	for (int b = 0; b < t->n_brs; b++) {
 		if (t->brs[b].as != as)
 			continue;
-		/* Go's router TOML: strict keys, BFD off (routers/sessions not modelled). */
+		/* Go's router TOML: strict keys; BFD off unless the description asks for it (the C
+		 * test router does not speak it, and follows its links' state instead). */
 		snprintf(toml, sizeof(toml),
 			 "[general]\nid = \"%s\"\nconfig_dir = \"%s\"\n\n[router.bfd]\n"
-			 "disable = true\n\n[log.console]\nlevel = \"error\"\n",
-			 t->brs[b].id, dir);
+			 "disable = %s\n\n[log.console]\nlevel = \"error\"\n",
+			 t->brs[b].id, dir, t->bfd ? "false" : "true");
 		snprintf(path, sizeof(path), "%s/%s.toml", dir, t->brs[b].id);
 		if (write_text(path, toml))
 			return -1;
@@ -316,6 +322,12 @@ static int write_plan(const struct topo *t, const char *outdir)
 		const struct link_desc *l = &t->links[i];
 		const char *na = t->brs[l->a.br].ns, *nb = t->brs[l->b.br].ns;
 		fprintf(f, "veth %s %s %s %s\n", na, l->a_if, nb, l->b_if);
+		char ia_a[SNET_IA_STRLEN], ia_b[SNET_IA_STRLEN];
+		snet_ia_format(t->ases[t->brs[l->a.br].as].ia, ia_a, sizeof(ia_a));
+		snet_ia_format(t->ases[t->brs[l->b.br].as].ia, ia_b, sizeof(ia_b));
+		/* Which device carries which interface: the failover runs break links by it. */
+		fprintf(f, "iface %s %s %s %u\n", na, l->a_if, ia_a, l->a.ifid);
+		fprintf(f, "iface %s %s %s %u\n", nb, l->b_if, ia_b, l->b.ifid);
 		fprintf(f, "addr %s %s %s/%d\n", na, l->a_if, l->a.addr, l->v6 ? 64 : 24);
 		fprintf(f, "addr %s %s %s/%d\n", nb, l->b_if, l->b.addr, l->v6 ? 64 : 24);
 	}

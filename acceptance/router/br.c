@@ -4,7 +4,10 @@
  * interface check, SegID updates, IncPath, segment crossover, forwarding over inter-AS links,
  * to sibling routers and to end hosts (underlay port = UDP destination port; SCMP by Go's
  * rules; --legacy-30041 sends everything to 30041 as routers before v0.13 did), SCMP
- * ParameterProblem for a bad MAC. Wrong packets are dropped and counted.
+ * ParameterProblem for a bad MAC, SCMP traceroute replies for router alerts (ingress and
+ * egress, as Go's handle*RouterAlert), and SCMP External Interface Down for packets to a link
+ * whose device is down (Go: validateEgressUp; Go learns it from BFD, we from the link's
+ * state in netlink). Wrong packets are dropped and counted.
  *
  *   snet-br --config ROUTER.toml [--legacy-30041]
  *
@@ -13,7 +16,11 @@
  *   counter if=<ifid> in=N out=N
  *   counter src=<ia>,<host> n=N       (packets forwarded, per SCION source)
  *   counter drop=<reason> n=N */
+#include <ifaddrs.h>
+#include <libmnl/libmnl.h>
 #include <limits.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,15 +33,18 @@
 
 enum drop {
 	D_MALFORMED, D_NOT_SCION_PATH, D_BAD_INGRESS, D_EXPIRED, D_BAD_MAC, D_NO_EGRESS,
-	D_NOT_LOCAL, D_NO_HOST, D_SEND, D_COUNT
+	D_NOT_LOCAL, D_NO_HOST, D_SEND, D_LINK_DOWN, D_COUNT
 };
 static const char *drop_names[D_COUNT] = { "malformed", "path_type", "ingress", "expired",
-					   "mac", "egress", "not_local", "host", "send" };
+					   "mac", "egress", "not_local", "host", "send",
+					   "link_down" };
 
 struct link {
 	uint16_t ifid;
 	uv_udp_t sock;
 	uint64_t in, out;
+	unsigned ifindex; /* the device holding the local underlay address (0: unknown) */
+	bool down;        /* from netlink: not running */
 };
 
 static struct router {
@@ -51,6 +61,9 @@ static struct router {
 	struct { char host[96]; uint64_t n; } srcs[MAX_SRCS];
 	size_t n_srcs;
 	uv_signal_t sig[3];
+	struct mnl_socket *nl;
+	uv_poll_t nl_poll;
+	uint64_t traceroutes, if_down_scmps;
 	uint8_t out[9216];
 } R;
 
@@ -87,6 +100,8 @@ static void print_counters(void)
 		printf("counter src=%s n=%llu\n", R.srcs[i].host, (unsigned long long)R.srcs[i].n);
 	for (int i = 0; i < D_COUNT; i++)
 		printf("counter drop=%s n=%llu\n", drop_names[i], (unsigned long long)R.drops[i]);
+	printf("counter traceroute n=%llu\ncounter if_down_scmp n=%llu\n",
+	       (unsigned long long)R.traceroutes, (unsigned long long)R.if_down_scmps);
 	printf("counter end\n");
 	fflush(stdout);
 }
@@ -262,17 +277,22 @@ static uint16_t trav_ingress(const struct fwd *f)
 	return cons_dir(f) ? h->cons_ingress : h->cons_egress;
 }
 
-/* Go: prepareSCMP. The reply's path is the packet's path as this router saw it (after its
- * ingress SegID update), reversed. A packet from a link is answered back over that link, with
- * the egress processing done here (SegID for ConsDir, IncPath); one from a host goes back to
- * that host. */
-static void scmp_bad_mac(const struct fwd *f, uint16_t pointer)
+/* Go: prepareSCMP / packSCMP. The reply's path is the packet's path as this router saw it
+ * (after its ingress SegID update), reversed. A packet from a link is answered back over that
+ * link, with the egress processing done here (SegID for ConsDir, IncPath); one from a host
+ * goes back to that host. Errors quote the packet; informational replies do not. */
+static void scmp_answer(const struct fwd *f, const snet_scmp *m)
 {
 	uint8_t path[SNET_PATH_MAX_LEN];
 	snet_scion_path rp = f->path;
 	struct link *back = NULL;
 	snet_pkt r;
 	if (snet_scion_path_reverse(&rp) < 0)
+		return;
+	/* Go: revert a segment change made while processing (a crossover, not at a peering
+	 * hop): the reply starts where the packet entered this AS. */
+	if (snet_scion_path_is_xover(&rp) && !(rp.inf[rp.meta.curr_inf].flags & SNET_INFO_PEER) &&
+	    snet_scion_path_inc(&rp) < 0)
 		return;
 	if (f->ingress) {
 		snet_info_field *inf = &rp.inf[rp.meta.curr_inf];
@@ -302,12 +322,12 @@ static void scmp_bad_mac(const struct fwd *f, uint16_t pointer)
 		snet_scion_hdr_set_ip(&r.hdr.src_type, r.hdr.src_host,
 				      (const uint8_t *)&((const struct sockaddr_in6 *)in)->sin6_addr, 16);
 	r.hdr.next_hdr = r.l4 = SNET_PROTO_SCMP;
-	r.scmp.type = SNET_SCMP_PARAMETER_PROBLEM;
-	r.scmp.code = 51; /* InvalidHopFieldMAC */
-	r.scmp.pointer = pointer;
-	size_t room = SNET_MAX_SCMP_PKT_LEN - snet_scion_hdr_len(&r.hdr) - 8;
-	r.payload = f->buf;
-	r.payload_len = f->n < room ? f->n : room;
+	r.scmp = *m;
+	if (snet_scmp_is_error(m->type)) {
+		size_t room = SNET_MAX_SCMP_PKT_LEN - snet_scion_hdr_len(&r.hdr) - 8;
+		r.payload = f->buf;
+		r.payload_len = f->n < room ? f->n : room;
+	}
 	int len = snet_pkt_emit(&r, SNET_EMIT_FIX, R.out, sizeof(R.out));
 	if (len <= 0)
 		return;
@@ -317,6 +337,34 @@ static void scmp_bad_mac(const struct fwd *f, uint16_t pointer)
 	} else {
 		send_on(&R.internal, R.out, (size_t)len, f->from);
 	}
+}
+
+static void scmp_bad_mac(const struct fwd *f, uint16_t pointer)
+{
+	snet_scmp m = { .type = SNET_SCMP_PARAMETER_PROBLEM, .code = 51, /* InvalidHopFieldMAC */
+			.pointer = pointer };
+	scmp_answer(f, &m);
+}
+
+/* Go: handleIngressRouterAlert / handleEgressRouterAlert: a packet whose hop field asks this
+ * router (on the interface it came in or goes out) is taken out of the forwarding path and,
+ * when it is an SCMP traceroute request, answered with this IA and that interface. */
+static bool router_alert(const struct fwd *f, uint16_t ifid, bool ingress)
+{
+	const snet_hop_field *h = &f->path.hop[f->path.meta.curr_hf];
+	bool c = f->path.inf[f->path.meta.curr_inf].flags & SNET_INFO_CONS_DIR;
+	uint8_t flag = (ingress == c) ? SNET_HOP_INGRESS_ALERT : SNET_HOP_EGRESS_ALERT;
+	if (!ifid || !(h->flags & flag))
+		return false;
+	if (f->pkt.l4 == SNET_PROTO_SCMP && f->pkt.scmp.type == SNET_SCMP_TRACEROUTE_REQUEST &&
+	    f->pkt.scmp.code == 0) {
+		snet_scmp m = { .type = SNET_SCMP_TRACEROUTE_REPLY,
+				.identifier = f->pkt.scmp.identifier, .seq = f->pkt.scmp.seq,
+				.ia = R.topo.ia, .interface = ifid };
+		R.traceroutes++;
+		scmp_answer(f, &m);
+	}
+	return true;
 }
 
 /* Verifies the current hop; false (counted, maybe answered) when the packet must go. */
@@ -362,6 +410,16 @@ static void send_out(struct fwd *f, uint16_t egress)
 		send_on(&R.internal, f->buf, f->n, (struct sockaddr *)&R.topo.brs[tl->br].internal);
 		return;
 	}
+	/* Go: validateEgressUp: a link that is down gets an SCMP, not the packet. */
+	if (l->down) {
+		snet_scmp m = { .type = SNET_SCMP_EXT_IF_DOWN, .ia = R.topo.ia, .interface = egress };
+		R.if_down_scmps++;
+		R.drops[D_LINK_DOWN]++;
+		scmp_answer(f, &m);
+		return;
+	}
+	if (router_alert(f, egress, false))
+		return;
 	/* Go: processEgress: ConsDir SegID update (not on peering hops), then IncPath. */
 	if (cons_dir(f) && !(inf->flags & SNET_INFO_PEER))
 		inf->seg_id ^= mac_prefix(h);
@@ -388,6 +446,8 @@ static void forward(struct fwd *f)
 			inf->seg_id ^= mac_prefix(&f->path.hop[f->path.meta.curr_hf]);
 	}
 	if (!verify_hop(f))
+		return;
+	if (router_alert(f, f->ingress, true))
 		return;
 	uint16_t egress = trav_egress(f);
 	if (egress == 0 && snet_scion_path_is_xover(&f->path)) {
@@ -489,6 +549,71 @@ static int open_sockets(void)
 	return e;
 }
 
+/* ---- link state (netlink) ----------------------------------------------------------------- */
+
+/* The device that holds the local underlay address of each link. */
+static void find_devices(void)
+{
+	struct ifaddrs *ifa, *i;
+	if (getifaddrs(&ifa))
+		return;
+	for (size_t k = 0; k < R.n_links; k++) {
+		const snet_topo_link *tl = topo_link(R.links[k].ifid);
+		for (i = ifa; tl && i; i = i->ifa_next) {
+			if (!i->ifa_addr || i->ifa_addr->sa_family != tl->local.ss_family)
+				continue;
+			bool v4 = tl->local.ss_family == AF_INET;
+			const void *a = v4 ? (const void *)&((struct sockaddr_in *)i->ifa_addr)->sin_addr
+					   : (const void *)&((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr;
+			const void *b = v4 ? (const void *)&((const struct sockaddr_in *)&tl->local)->sin_addr
+					   : (const void *)&((const struct sockaddr_in6 *)&tl->local)->sin6_addr;
+			if (!memcmp(a, b, v4 ? 4 : 16))
+				R.links[k].ifindex = if_nametoindex(i->ifa_name);
+		}
+	}
+	freeifaddrs(ifa);
+}
+
+static int on_nlmsg(const struct nlmsghdr *nh, void *data)
+{
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nh);
+	if (nh->nlmsg_type != RTM_NEWLINK && nh->nlmsg_type != RTM_DELLINK)
+		return MNL_CB_OK;
+	for (size_t k = 0; k < R.n_links; k++) {
+		struct link *l = &R.links[k];
+		if (l->ifindex != (unsigned)ifi->ifi_index)
+			continue;
+		bool down = nh->nlmsg_type == RTM_DELLINK || !(ifi->ifi_flags & IFF_RUNNING);
+		if (down != l->down) {
+			l->down = down;
+			printf("link if=%u %s\n", l->ifid, down ? "down" : "up");
+			fflush(stdout);
+		}
+	}
+	return MNL_CB_OK;
+}
+
+static void on_netlink(uv_poll_t *p, int status, int events)
+{
+	char buf[16384];
+	ssize_t n;
+	while ((n = mnl_socket_recvfrom(R.nl, buf, sizeof(buf))) > 0)
+		mnl_cb_run(buf, (size_t)n, 0, 0, on_nlmsg, NULL);
+}
+
+/* Link events for the devices of our links: a link is up while its device is running. */
+static void watch_links(void)
+{
+	find_devices();
+	R.nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (!R.nl || mnl_socket_bind(R.nl, RTMGRP_LINK, MNL_SOCKET_AUTOPID) < 0) {
+		fprintf(stderr, "snet-br: netlink: %s (link state not followed)\n", strerror(errno));
+		return;
+	}
+	uv_poll_init(R.loop, &R.nl_poll, mnl_socket_get_fd(R.nl));
+	uv_poll_start(&R.nl_poll, UV_READABLE, on_netlink);
+}
+
 /* ---- configuration --------------------------------------------------------------------- */
 
 static int toml_value(const char *line, const char *key, char *out, size_t cap)
@@ -584,6 +709,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "snet-br: %s: sockets: %s\n", R.id, uv_strerror(e));
 		return 1;
 	}
+	watch_links();
 	int sigs[3] = { SIGUSR1, SIGTERM, SIGINT };
 	for (int i = 0; i < 3; i++) {
 		uv_signal_init(R.loop, &R.sig[i]);

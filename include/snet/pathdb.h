@@ -29,6 +29,9 @@ SNET_EXTERN int snet_pathdb_load(const char *file, snet_pathdb *db, char *err, s
 SNET_EXTERN int snet_pathdb_parse(const char *text, size_t len, snet_pathdb *db, char *err,
 				  size_t errlen);
 SNET_EXTERN void snet_pathdb_free(snet_pathdb *db);
+/* Hands the paths over as a set (every pair's: a selector keeps those to its destination);
+ * db is empty after. The caller frees the set with snet_path_set_free. */
+SNET_EXTERN snet_path_set *snet_pathdb_release(snet_pathdb *db);
 /* Up to max paths from src to dst that have not expired at now (Unix seconds), in file order.
  * Returns how many were written to out (pointers into db). */
 SNET_EXTERN size_t snet_pathdb_query(const snet_pathdb *db, uint64_t src, uint64_t dst,

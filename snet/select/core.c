@@ -41,9 +41,12 @@ int sel_set_paths(struct sel_core *c, snet_path_set *set, uint64_t now_ms)
 		snet_path_set_free(set);
 		return -ENOMEM;
 	}
+	size_t n = 0;
 	for (size_t i = 0; i < set->n; i++)
-		order[i] = &set->paths[i];
-	size_t n = c->policy ? snet_policy_filter(c->policy, order, set->n) : set->n;
+		if ((!c->dst || set->paths[i].dst == c->dst) &&
+		    (!c->src || set->paths[i].src == c->src))
+			order[n++] = &set->paths[i];
+	n = c->policy ? snet_policy_filter(c->policy, order, n) : n;
 	const struct sel_path *old_active = c->active < c->n ? &c->v[c->active] : NULL;
 	size_t keep = SIZE_MAX;
 	for (size_t i = 0; i < n; i++) {
@@ -192,15 +195,22 @@ void sel_probe_timeouts(struct sel_core *c, uint64_t timeout_ms, uint64_t now_ms
 	}
 }
 
-/* Hop fields of raw SCION path bytes: what a router cannot change in flight. */
+/* Hop fields of raw SCION path bytes: what a router cannot change in flight (its router
+ * alert bits aside: a probe sets one on the last hop). */
 static bool same_hops(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
 {
 	snet_scion_raw x, y;
 	if (snet_scion_raw_parse(a, alen, &x) || snet_scion_raw_parse(b, blen, &y) ||
 	    x.num_hops != y.num_hops || x.num_inf != y.num_inf)
 		return false;
-	size_t off = SNET_META_LEN + (size_t)x.num_inf * SNET_INFO_LEN;
-	return memcmp(a + off, b + off, (size_t)x.num_hops * SNET_HOP_LEN) == 0;
+	const uint8_t alerts = SNET_HOP_INGRESS_ALERT | SNET_HOP_EGRESS_ALERT;
+	for (unsigned i = 0; i < x.num_hops; i++) {
+		size_t off = SNET_META_LEN + (size_t)x.num_inf * SNET_INFO_LEN + i * SNET_HOP_LEN;
+		if ((a[off] & ~alerts) != (b[off] & ~alerts) ||
+		    memcmp(a + off + 1, b + off + 1, SNET_HOP_LEN - 1) != 0)
+			return false;
+	}
+	return true;
 }
 
 size_t sel_find_path(const struct sel_core *c, const uint8_t *raw, size_t len)

@@ -32,6 +32,7 @@ struct sel_down {
 
 struct sel_core {
 	const snet_policy *policy;
+	uint64_t src, dst;       /* candidates are paths from src to dst (0: any, for tests) */
 	snet_path_set *set;      /* owned: what the candidates point into */
 	struct sel_path *v;      /* candidates, preferred first */
 	size_t n;

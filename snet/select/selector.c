@@ -281,6 +281,8 @@ int snet_selector_init(snet_selector_t *s, snet_conn_t *conn, snet_daemon_t *dae
 	x->ident = me.port;
 	sel_init(&x->core, x->opts.policy, x->opts.probe_interval_ms ? x->opts.probe_misses : 0,
 		 x->opts.hold_down_ms, x->opts.expiry_margin_ms);
+	x->core.dst = dst;
+	x->core.src = me.ia;
 	uv_loop_t *loop = conn->net->loop;
 	uv_timer_init(loop, &x->refresh);
 	uv_timer_init(loop, &x->tick);

@@ -140,6 +140,15 @@ void snet_pathdb_free(snet_pathdb *db)
 	db->n = 0;
 }
 
+snet_path_set *snet_pathdb_release(snet_pathdb *db)
+{
+	snet_path_set *set = db->priv_set;
+	db->priv_set = NULL;
+	db->paths = NULL;
+	db->n = 0;
+	return set;
+}
+
 size_t snet_pathdb_query(const snet_pathdb *db, uint64_t src, uint64_t dst, uint64_t now,
 			 const snet_path **out, size_t max)
 {

@@ -13,6 +13,10 @@
  *   unexpired one in an snet-topogen path database), or else the daemon's first;
  *   --corrupt-mac flips a bit of its first MAC (the router must answer with SCMP 4/51),
  *   --corrupt-hop N that of hop N (answered by the router that owns it, across the links);
+ *   --select picks each packet's path with a selector (snet/select.h) among all the paths to
+ *   the remote's AS (--paths FILE, else the daemon), with --policy FILE (Go's policy JSON),
+ *   --probe-interval-ms N (probing on) and --hold-down-ms N; it prints "switch t_ms=...",
+ *   reply lines end with t_ms=, and SIGUSR2 prints "mark t_ms=..." (the failover runs).
  *   --dispatcher SOCKET runs the conn in dispatcher mode (--no-reconnect: a lost dispatcher
  *   stays lost). --window N (1..64) bounds the
  *   requests without a reply: --interval-ms 0 sends as fast as that window allows (default
@@ -33,6 +37,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "select.h"
 #include "source.h"
 
 #define MAX_CONNS 8
@@ -66,7 +71,11 @@ static struct app {
 	snet_send_t sreq[SEND_SLOTS];
 	char spay[SEND_SLOTS][32];
 	bool sbusy[SEND_SLOTS];
-	long window, send_failed, window_full;
+	long window, send_failed, window_full, no_path;
+	bool select;
+	uint64_t start_ns;
+	uv_signal_t mark_sig;
+	struct echo_select_args sel_args;
 } app = { .count = 0, .interval_ms = 10, .timeout_ms = 2000, .min_replies = -1 };
 
 static void log_stderr(void *ctx, snet_log_level lvl, const char *fmt, ...)
@@ -129,6 +138,9 @@ static void shutdown_app(void)
 		return;
 	print_stats();
 	app.closing = app.nconns;
+	echo_select_close();
+	if (app.select)
+		uv_close((uv_handle_t *)&app.mark_sig, NULL);
 	uv_timer_stop(&app.tick);
 	uv_timer_stop(&app.deadline);
 	uv_close((uv_handle_t *)&app.tick, NULL);
@@ -263,6 +275,19 @@ static void send_one(void)
 	}
 	int n = snprintf(app.spay[k], sizeof(app.spay[k]), "seq-%ld", app.sent);
 	uv_buf_t b = uv_buf_init(app.spay[k], (unsigned)n);
+	if (app.select) {
+		/* Each packet on the path the selector holds now. */
+		const snet_path *p = echo_select_path();
+		if (!p) {
+			if (app.no_path++ % 100 == 0)
+				fprintf(stderr, "snet-echo: send seq %ld: %s\n", app.sent,
+					snet_strerror(SNET_E_NO_PATH));
+			app.send_failed++;
+			app.sent++;
+			return;
+		}
+		snet_path_apply(p, &app.remote);
+	}
 	if (app.sent < SEQ_MAX)
 		app.sent_at[app.sent] = uv_hrtime();
 	int err = snet_conn_send(&app.sreq[k], &app.conns[0], &b, 1, &app.remote, on_client_sent);
@@ -312,9 +337,12 @@ static void on_client_recv(snet_conn_t *c, int status, const snet_msg *m)
 	bool ok = !app.has_expect || same_endpoint(m->from, &app.expect);
 	app.received++;
 	app.mismatches += !ok;
-	printf("reply seq=%ld from=%s underlay=%s rtt_ms=%.3f %s\n", seq,
+	printf("reply seq=%ld from=%s underlay=%s rtt_ms=%.3f %s", seq,
 	       addr_str(m->from, from, sizeof(from)),
 	       cli_sockaddr_str(&m->from->next_hop, text, sizeof(text)), rtt, ok ? "OK" : "MISMATCH");
+	if (app.select)
+		printf(" t_ms=%.1f", (double)(uv_hrtime() - app.start_ns) / 1e6);
+	printf("\n");
 	fflush(stdout);
 	if (app.received >= app.count) {
 		shutdown_app();
@@ -327,6 +355,8 @@ static void on_client_recv(snet_conn_t *c, int status, const snet_msg *m)
 static void on_client_scmp(snet_conn_t *c, const snet_scmp_msg *m)
 {
 	char from[SNET_ADDR_STRLEN];
+	if (echo_select_scmp(m))
+		return; /* a probe answer, or an interface down that the selector acted on */
 	printf("scmp type=%u code=%u from=%s\n", m->scmp->type, m->scmp->code,
 	       addr_str(m->from, from, sizeof(from)));
 	fflush(stdout);
@@ -360,6 +390,8 @@ static int client_start(const char *local_spec)
 		return err;
 	snet_conn_set_scmp_cb(c, on_client_scmp);
 	app.sent_at = calloc(SEQ_MAX, sizeof(*app.sent_at));
+	if (app.select)
+		echo_select_start(c, app.remote.ia, &app.sel_args);
 	if (app.interval_ms) {
 		uv_timer_start(&app.tick, on_tick, 0, (uint64_t)app.interval_ms);
 	} else {
@@ -380,6 +412,14 @@ static void on_signal(uv_signal_t *s, int signum)
 		shutdown_app();
 }
 
+/* SIGUSR2: a time mark in the output (the failover runs send it as they break a link). */
+static void on_mark(uv_signal_t *s, int signum)
+{
+	printf("mark t_ms=%.1f after-seq=%ld\n", (double)(uv_hrtime() - app.start_ns) / 1e6,
+	       app.sent - 1);
+	fflush(stdout);
+}
+
 static void parse_remote(const char *s, snet_udp_addr *a)
 {
 	if (snet_udp_addr_parse(s, strlen(s), a) != 0 || a->host.type == SNET_HOST_NONE) {
@@ -390,7 +430,7 @@ static void parse_remote(const char *s, snet_udp_addr *a)
 
 enum { OPT_IA = 256, OPT_PORTS, OPT_BIND, OPT_PREFIX, OPT_DEVICE, OPT_ANSWER, OPT_COUNT, OPT_REMOTE, OPT_NH,
        OPT_PATH, OPT_PTYPE, OPT_LOCAL, OPT_MARK, OPT_INTERVAL, OPT_TIMEOUT, OPT_EXPECT, OPT_MIN, OPT_VERBOSE,
-       OPT_NONL, OPT_TOPO, OPT_PATHS, OPT_CORRUPT, OPT_DISP, OPT_CORRUPT_HOP, OPT_WINDOW, OPT_NO_RECONNECT, OPT_SCIOND };
+       OPT_NONL, OPT_TOPO, OPT_PATHS, OPT_CORRUPT, OPT_DISP, OPT_CORRUPT_HOP, OPT_WINDOW, OPT_NO_RECONNECT, OPT_SCIOND, OPT_SELECT, OPT_PROBE, OPT_HOLD, OPT_POLICY };
 
 static const struct option longs[] = {
 	{ "ia", 1, 0, OPT_IA },           { "ports", 1, 0, OPT_PORTS },
@@ -407,6 +447,8 @@ static const struct option longs[] = {
 	{ "dispatcher", 1, 0, OPT_DISP },   { "corrupt-hop", 1, 0, OPT_CORRUPT_HOP },
 	{ "window", 1, 0, OPT_WINDOW },   { "no-reconnect", 0, 0, OPT_NO_RECONNECT },
 	{ "sciond", 1, 0, OPT_SCIOND },   { "daemon", 1, 0, OPT_SCIOND },
+	{ "select", 0, 0, OPT_SELECT },   { "probe-interval-ms", 1, 0, OPT_PROBE },
+	{ "hold-down-ms", 1, 0, OPT_HOLD }, { "policy", 1, 0, OPT_POLICY },
 	{ 0, 0, 0, 0 },
 };
 
@@ -480,6 +522,10 @@ static void parse_opt(int o, const char *v, struct args *a)
 	case OPT_DISP: app.dispatcher = v; break;
 	case OPT_NO_RECONNECT: app.disp_flags = SNET_DISP_NO_RECONNECT; break;
 	case OPT_SCIOND: a->sciond = v; break;
+	case OPT_SELECT: app.select = true; break;
+	case OPT_PROBE: app.sel_args.probe_interval_ms = num(v); break;
+	case OPT_HOLD: app.sel_args.hold_down_ms = num(v); break;
+	case OPT_POLICY: app.sel_args.policy = v; break;
 	default: cli_usage(USAGE);
 	}
 }
@@ -540,7 +586,8 @@ static void choose_path(const struct args *a)
 {
 	char ia[SNET_IA_STRLEN];
 	const snet_path *p = NULL;
-	bool need = !app.server && app.remote.ia != app.topo.local_ia && !app.remote.path_len;
+	bool need = !app.server && app.remote.ia != app.topo.local_ia && !app.remote.path_len &&
+		    !app.select;
 	if (need)
 		p = cli_source_path(&source, a->paths, app.topo.local_ia, app.remote.ia, NULL);
 	cli_source_done(&source);
@@ -596,6 +643,11 @@ int main(int argc, char **argv)
 		cli_usage(USAGE);
 	app.remote.path_type = (uint8_t)a.path_type;
 	app.loop = uv_default_loop();
+	app.start_ns = uv_hrtime();
+	app.sel_args.sciond = a.sciond;
+	app.sel_args.paths = a.paths;
+	app.sel_args.start_ns = app.start_ns;
+	app.sel_args.sent = &app.sent;
 	setup_network(&a);
 	choose_path(&a);
 	uv_timer_init(app.loop, &app.tick);
@@ -605,6 +657,11 @@ int main(int argc, char **argv)
 		uv_signal_init(app.loop, &app.sigs[i]);
 		uv_signal_start(&app.sigs[i], on_signal, signums[i]);
 		uv_unref((uv_handle_t *)&app.sigs[i]);
+	}
+	if (app.select) {
+		uv_signal_init(app.loop, &app.mark_sig);
+		uv_signal_start(&app.mark_sig, on_mark, SIGUSR2);
+		uv_unref((uv_handle_t *)&app.mark_sig);
 	}
 	if (app.server) {
 		if (a.nbinds == 0)
@@ -627,8 +684,8 @@ int main(int argc, char **argv)
 	uv_run(app.loop, UV_RUN_DEFAULT);
 	if (!app.server) {
 		long need = app.min_replies >= 0 ? app.min_replies : app.count;
-		printf("summary sent=%ld received=%ld mismatches=%ld window_full=%ld\n", app.sent,
-		       app.received, app.mismatches, app.window_full);
+		printf("summary sent=%ld received=%ld mismatches=%ld window_full=%ld no_path=%ld\n",
+		       app.sent, app.received, app.mismatches, app.window_full, app.no_path);
 		app.rc = app.received >= need && app.mismatches == 0 ? 0 : 1;
 	}
 	free(app.sent_at);
