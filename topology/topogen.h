@@ -79,6 +79,7 @@ struct topo {
 	bool bfd;
 	char bfd_interval[16];
 	int bfd_mult;
+	int max_paths; /* per AS pair (--max-paths, default 64) */
 };
 
 /* topogen_desc.c */

@@ -251,5 +251,16 @@ int topo_load(const char *file, struct topo *t)
 	for (int i = 0; i < t->n_brs; i++)
 		if (t->brs[i].net < 0)
 			return die("router without an internal network", t->brs[i].id);
+	/* One address family for the internal networks of an AS: siblings must reach each
+	 * other (Go's router refuses to start otherwise, and transit breaks). */
+	for (int i = 0; i < t->n_brs; i++)
+		for (int j = i + 1; j < t->n_brs; j++)
+			if (t->brs[i].as == t->brs[j].as &&
+			    (t->brs[i].internal[0] == '[') != (t->brs[j].internal[0] == '[')) {
+				char why[160];
+				snprintf(why, sizeof(why), "routers %s and %s mix IPv4 and IPv6 internal addresses",
+					 t->brs[i].id, t->brs[j].id);
+				return die("networks", why);
+			}
 	return load_bfd(t, json_object_get(t->desc, "bfd"));
 }

@@ -106,11 +106,6 @@ static void add_seg(const struct topo *t, struct hopset *h, const struct seg *s,
 	p->meta.seg_len[p->num_inf++] = (uint8_t)s->n;
 }
 
-static struct seg reversed_direction(const struct seg *s)
-{
-	return *s; /* the same construction; the direction is the C flag */
-}
-
 /* Traversal ingress/egress interfaces of hop i. */
 static void hop_ifs(const struct hopset *h, int i, uint16_t *in, uint16_t *out)
 {
@@ -196,72 +191,63 @@ static void emit(const struct topo *t, json_t *arr, int src, int dst, const stru
 	json_array_append_new(arr, path_json(t, &h, src, dst));
 }
 
-/* A one-hop-each core segment over a direct core link, constructed from a to b. */
-static int core_seg(const struct topo *t, int a, int b, struct seg *s)
+/* The core segments over direct core links from a to b (one per parallel link), constructed
+ * from a to b. Returns how many. */
+static int core_segs(const struct topo *t, int a, int b, struct seg *out, int max)
 {
-	for (int i = 0; i < t->n_links; i++) {
+	int n = 0;
+	for (int i = 0; i < t->n_links && n < max; i++) {
 		const struct link_desc *l = &t->links[i];
 		uint16_t ia_if = 0, ib_if = 0;
 		int pa, pb;
 		if (!l->core || !link_in_as(t, l, a, &ia_if, &pa) || pa != b)
 			continue;
 		link_in_as(t, l, b, &ib_if, &pb);
-		*s = (struct seg){ .n = 2, .as = { a, b }, .in = { 0, ib_if }, .out = { ia_if, 0 } };
-		return 0;
+		out[n++] = (struct seg){ .n = 2, .as = { a, b }, .in = { 0, ib_if }, .out = { ia_if, 0 } };
 	}
-	return -1;
+	return n;
 }
 
+/* Every combination Go's combinator offers for up-core-down without shortcuts or peering:
+ * each up-segment, each core segment (every parallel core link), each down-segment; at most
+ * t->max_paths per pair, in that order. */
 static void pair_paths(const struct topo *t, json_t *arr, int src, int dst, struct seg *ups,
 		       int nups)
 {
 	const struct as_desc *S = &t->ases[src], *D = &t->ases[dst];
-	struct seg core;
-	/* Up-segments of src and of dst (the latter used as down-segments). */
-	for (int u = 0; u < nups || S->core; u++) {
+	struct seg cores[MAX_LINKS], downs[8], path = { .n = 1, .as = { dst } };
+	int nd = 0, emitted = 0;
+	if (!D->core)
+		up_segs(t, dst, &path, downs, &nd, 8);
+	for (int u = 0; u < (S->core ? 1 : nups); u++) {
 		const struct seg *up = S->core ? NULL : &ups[u];
 		int c1 = S->core ? src : up->as[0];
-		if (D->core) {
-			const struct seg *segs[2];
-			bool dirs[2] = { false, true };
-			int n = 0;
-			if (up)
-				segs[n++] = up;
-			if (c1 != dst) {
-				if (core_seg(t, c1, dst, &core))
-					goto next;
-				dirs[n] = true;
-				segs[n++] = &core;
-			}
-			if (n)
-				emit(t, arr, src, dst, segs, dirs, n);
-		} else {
-			struct seg downs[8], path = { .n = 1, .as = { dst } };
-			int nd = 0;
-			up_segs(t, dst, &path, downs, &nd, 8);
-			for (int d = 0; d < nd; d++) {
+		/* The ends in the destination's core: the destination itself, or a down-segment. */
+		for (int d = 0; d < (D->core ? 1 : nd); d++) {
+			int c2 = D->core ? dst : downs[d].as[0];
+			int nc = c1 == c2 ? 1 : core_segs(t, c1, c2, cores, MAX_LINKS);
+			for (int k = 0; k < nc && emitted < t->max_paths; k++) {
 				const struct seg *segs[3];
 				bool dirs[3];
-				int n = 0, c2 = downs[d].as[0];
+				int n = 0;
 				if (up) {
 					segs[n] = up;
 					dirs[n++] = false;
 				}
 				if (c1 != c2) {
-					if (core_seg(t, c1, c2, &core))
-						continue;
-					segs[n] = &core;
+					segs[n] = &cores[k];
 					dirs[n++] = true;
 				}
-				struct seg down = reversed_direction(&downs[d]);
-				segs[n] = &down;
-				dirs[n++] = true;
-				emit(t, arr, src, dst, segs, dirs, n);
+				if (!D->core) {
+					segs[n] = &downs[d];
+					dirs[n++] = true;
+				}
+				if (n) {
+					emit(t, arr, src, dst, segs, dirs, n);
+					emitted++;
+				}
 			}
 		}
-	next:
-		if (S->core)
-			break;
 	}
 }
 

@@ -43,5 +43,19 @@ check "one control service per AS" test "$(grep -c '^cs ' "$T/ctl/plan.txt")" = 
 check "crypto.topo: the core AS issues, the others name it" \
 	bash -c "grep -q 'issuing: true' '$T/ctl/crypto.topo' && test \$(grep -c 'cert_issuer: 1-ff00:0:110' '$T/ctl/crypto.topo') = 2"
 check "a bad flag is refused" bash -c "! '$TOPOGEN' '$DESC_DIR/multihomed.json' '$T/x' --controls 2>/dev/null"
+# Every parallel core link gives its own paths; --max-paths caps them; mixed families fail.
+pairs() { tr -d ' \n' <"$1" | grep -o '"src":"1-ff00:0:111","dst":"1-ff00:0:112"' | wc -l; }
+"$TOPOGEN" "$DESC_DIR/failover.json" "$T/fo" >/dev/null
+"$TOPOGEN" "$DESC_DIR/failover-parallel.json" "$T/par" >/dev/null
+check "four paths 111 -> 112 with one core link" test "$(pairs "$T/fo/paths.json")" = 4
+check "six with two parallel core links" test "$(pairs "$T/par/paths.json")" = 6
+"$TOPOGEN" "$DESC_DIR/failover-parallel.json" "$T/cap" --max-paths 3 >/dev/null
+check "--max-paths 3 caps them" test "$(pairs "$T/cap/paths.json")" = 3
+check "--max-paths 0 is refused" bash -c "! '$TOPOGEN' '$DESC_DIR/failover.json' '$T/x' --max-paths 0 2>/dev/null"
+sed 's|"2": "10.110.2.1/24"|"2": "fd00:110:2::1/64"|' "$DESC_DIR/multihomed.json" >"$T/mixed.json"
+check "an AS mixing IPv4 and IPv6 internal addresses is refused, by key" \
+	bash -c "'$TOPOGEN' '$T/mixed.json' '$T/m' 2>&1 | grep -q '^snet-topogen: networks: routers .* mix IPv4 and IPv6'"
+check "BFD from the description reaches topology.json and the TOML" \
+	bash -c "grep -q desired_min_tx_interval '$T/fo/ASff00_0_110/topology.json' && grep -q 'disable = false' '$T'/fo/ASff00_0_110/*.toml"
 echo "$pass passed, $fail failed"
 [[ $fail == 0 ]]

@@ -43,6 +43,12 @@ void cli_source_topology(struct cli_source *s, const char *file, snet_topology *
 const snet_path *cli_source_path(struct cli_source *s, const char *file, uint64_t src,
 				 uint64_t dst, const snet_sequence *seq)
 {
+	return cli_source_path_at(s, file, src, dst, seq, 0);
+}
+
+const snet_path *cli_source_path_at(struct cli_source *s, const char *file, uint64_t src,
+				    uint64_t dst, const snet_sequence *seq, size_t index)
+{
 	char err[512];
 	const snet_path *v[256];
 	size_t n = 0;
@@ -64,7 +70,7 @@ const snet_path *cli_source_path(struct cli_source *s, const char *file, uint64_
 	}
 	if (seq)
 		n = snet_sequence_filter(seq, v, n);
-	return n ? v[0] : NULL;
+	return index < n ? v[index] : NULL;
 }
 
 void cli_source_done(struct cli_source *s)

@@ -24,6 +24,9 @@ void cli_source_topology(struct cli_source *s, const char *file, snet_topology *
  * failure. */
 const snet_path *cli_source_path(struct cli_source *s, const char *file, uint64_t src,
 				 uint64_t dst, const snet_sequence *seq);
+/* The same, the index-th of them (0: the first). */
+const snet_path *cli_source_path_at(struct cli_source *s, const char *file, uint64_t src,
+				    uint64_t dst, const snet_sequence *seq, size_t index);
 /* Closes the daemon (the paths stay until cli_source_free). */
 void cli_source_done(struct cli_source *s);
 void cli_source_free(struct cli_source *s);

@@ -10,7 +10,8 @@
  *   The topology: --topology topology.json, or --ia IA [--ports A-B], or else the SCION
  *   daemon's (--sciond|--daemon ADDR, SCION_DAEMON, environment.json, 127.0.0.1:30255).
  *   A client's path to another AS: --path-hex/--next-hop as given, --paths FILE (the first
- *   unexpired one in an snet-topogen path database), or else the daemon's first;
+ *   unexpired one in an snet-topogen path database, or with --path-index N the N-th), or
+ *   else the daemon's first;
  *   --corrupt-mac flips a bit of its first MAC (the router must answer with SCMP 4/51),
  *   --corrupt-hop N that of hop N (answered by the router that owns it, across the links);
  *   --select picks each packet's path with a selector (snet/select.h) among all the paths to
@@ -430,7 +431,7 @@ static void parse_remote(const char *s, snet_udp_addr *a)
 
 enum { OPT_IA = 256, OPT_PORTS, OPT_BIND, OPT_PREFIX, OPT_DEVICE, OPT_ANSWER, OPT_COUNT, OPT_REMOTE, OPT_NH,
        OPT_PATH, OPT_PTYPE, OPT_LOCAL, OPT_MARK, OPT_INTERVAL, OPT_TIMEOUT, OPT_EXPECT, OPT_MIN, OPT_VERBOSE,
-       OPT_NONL, OPT_TOPO, OPT_PATHS, OPT_CORRUPT, OPT_DISP, OPT_CORRUPT_HOP, OPT_WINDOW, OPT_NO_RECONNECT, OPT_SCIOND, OPT_SELECT, OPT_PROBE, OPT_HOLD, OPT_POLICY };
+       OPT_NONL, OPT_TOPO, OPT_PATHS, OPT_CORRUPT, OPT_DISP, OPT_CORRUPT_HOP, OPT_WINDOW, OPT_NO_RECONNECT, OPT_SCIOND, OPT_SELECT, OPT_PROBE, OPT_HOLD, OPT_POLICY, OPT_PATH_INDEX };
 
 static const struct option longs[] = {
 	{ "ia", 1, 0, OPT_IA },           { "ports", 1, 0, OPT_PORTS },
@@ -449,6 +450,7 @@ static const struct option longs[] = {
 	{ "sciond", 1, 0, OPT_SCIOND },   { "daemon", 1, 0, OPT_SCIOND },
 	{ "select", 0, 0, OPT_SELECT },   { "probe-interval-ms", 1, 0, OPT_PROBE },
 	{ "hold-down-ms", 1, 0, OPT_HOLD }, { "policy", 1, 0, OPT_POLICY },
+	{ "path-index", 1, 0, OPT_PATH_INDEX },
 	{ 0, 0, 0, 0 },
 };
 
@@ -460,6 +462,7 @@ struct args {
 	int nbinds, path_type;
 	bool no_netlink, corrupt_mac;
 	int corrupt_hop;
+	long path_index;
 };
 
 static long num(const char *s)
@@ -526,6 +529,7 @@ static void parse_opt(int o, const char *v, struct args *a)
 	case OPT_PROBE: app.sel_args.probe_interval_ms = num(v); break;
 	case OPT_HOLD: app.sel_args.hold_down_ms = num(v); break;
 	case OPT_POLICY: app.sel_args.policy = v; break;
+	case OPT_PATH_INDEX: a->path_index = num(v); break;
 	default: cli_usage(USAGE);
 	}
 }
@@ -589,7 +593,8 @@ static void choose_path(const struct args *a)
 	bool need = !app.server && app.remote.ia != app.topo.local_ia && !app.remote.path_len &&
 		    !app.select;
 	if (need)
-		p = cli_source_path(&source, a->paths, app.topo.local_ia, app.remote.ia, NULL);
+		p = cli_source_path_at(&source, a->paths, app.topo.local_ia, app.remote.ia, NULL,
+				       (size_t)a->path_index);
 	cli_source_done(&source);
 	if (!need)
 		return;
