@@ -91,7 +91,9 @@ cmd_bench() {
 			{ v[$2] = $3 }
 			END {
 				if (v["codec_decode_ns"] > 0 && v["go_slayers_decode_ns"] > 0)
-					printf "bench codec_vs_go_decode %.3f x\n", v["go_slayers_decode_ns"] / v["codec_decode_ns"]
+					printf "bench codec_vs_go_decode_full %.3f x\n", v["go_slayers_decode_ns"] / v["codec_decode_ns"]
+				if (v["codec_decode_nocsum_ns"] > 0 && v["go_slayers_decode_ns"] > 0)
+					printf "bench codec_vs_go_decode %.3f x\n", v["go_slayers_decode_ns"] / v["codec_decode_nocsum_ns"]
 				if (v["conn_echo_pps"] > 0 && v["go_snet_echo_pps"] > 0)
 					printf "bench conn_vs_go_echo %.3f x\n", v["conn_echo_pps"] / v["go_snet_echo_pps"]
 			}'

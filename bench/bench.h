@@ -38,6 +38,7 @@ void bench_conn(void);
 void bench_disp(void);
 int bench_daemon(const char *addr, const char *dst, long n);
 void bench_select(void);
+void bench_footprint(void);
 double bench_conn_echo_pps(const char *disp_path, uint16_t port);
 
 #endif

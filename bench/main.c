@@ -23,5 +23,6 @@ int main(int argc, char **argv)
 	bench_conn();
 	bench_disp();
 	bench_select();
+	bench_footprint();
 	return 0;
 }

@@ -257,7 +257,7 @@ int topo_load(const char *file, struct topo *t)
 		for (int j = i + 1; j < t->n_brs; j++)
 			if (t->brs[i].as == t->brs[j].as &&
 			    (t->brs[i].internal[0] == '[') != (t->brs[j].internal[0] == '[')) {
-				char why[160];
+				char why[256];
 				snprintf(why, sizeof(why), "routers %s and %s mix IPv4 and IPv6 internal addresses",
 					 t->brs[i].id, t->brs[j].id);
 				return die("networks", why);

@@ -85,6 +85,9 @@ SNET_EXTERN int snet_network_init(uv_loop_t *loop, snet_network_t *net, const sn
 SNET_EXTERN int snet_network_close(snet_network_t *net, void (*cb)(snet_network_t *net));
 /* The topology the network was made with. */
 SNET_EXTERN const snet_topology *snet_network_topology(const snet_network_t *net);
+/* Bytes of the receive, send and echo buffers the network holds for all its conns (each conn
+ * adds only its own small state and its socket). */
+SNET_EXTERN size_t snet_network_ring_bytes(const snet_network_t *net);
 SNET_EXTERN void snet_network_stats_get(const snet_network_t *net, snet_network_stats *s,
 					size_t size);
 #define snet_network_get_stats(net, s) snet_network_stats_get((net), (s), sizeof(*(s)))

@@ -332,6 +332,11 @@ typedef struct snet_pkt {
  * gets the byte offset where parsing stopped. Wrong checksums are accepted and reported in
  * checksum_ok. Unknown L4 protocols are carried as payload. */
 SNET_EXTERN int snet_pkt_parse(const uint8_t *buf, size_t len, snet_pkt *p, size_t *off);
+/* The same with flags: SNET_PARSE_NO_CHECKSUM skips the L4 checksum (checksum_ok is then
+ * false), for callers that do not act on it, as Go's DecodeLayers does not verify it. */
+#define SNET_PARSE_NO_CHECKSUM 0x1
+SNET_EXTERN int snet_pkt_parse_flags(const uint8_t *buf, size_t len, snet_pkt *p, size_t *off,
+				     unsigned flags);
 
 /* Emit flags. SNET_EMIT_LENGTHS computes HdrLen, PayloadLen, ExtLen and UDP Length from the
  * parts; SNET_EMIT_CHECKSUM computes the UDP/SCMP checksum. Without them the values in the

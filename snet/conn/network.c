@@ -208,6 +208,12 @@ int snet_network_close(snet_network_t *net, void (*cb)(snet_network_t *net))
 	return 0;
 }
 
+size_t snet_network_ring_bytes(const snet_network_t *net)
+{
+	const struct snet__network *n = NET(net);
+	return sizeof(n->rx) + (size_t)n->rx.batch * RECV_BUF + sizeof(n->tx) + sizeof(n->echo);
+}
+
 const snet_topology *snet_network_topology(const snet_network_t *net)
 {
 	return &NET(net)->topo;

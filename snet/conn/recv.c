@@ -217,9 +217,11 @@ void snet__sock_input_begin(snet__sock *s)
 void snet__sock_input_end(snet__sock *s)
 {
 	s->in_input = 0;
-	/* Replies queued by the callbacks leave now, together. */
+	/* Replies queued by the callbacks leave now, together: in this callback, without waiting
+	 * for the poller to say the socket is writable (it nearly always is; when it is not, the
+	 * flush arms it). */
 	if (s->sq_head && !s->closing)
-		s->ops->kick(s);
+		(s->ops->flush ? s->ops->flush : s->ops->kick)(s);
 }
 
 void snet__sock_input_error(snet__sock *s, int err)

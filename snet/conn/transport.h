@@ -20,6 +20,9 @@ struct snet__sock_ops {
 	void (*update)(snet__sock *s);
 	/* The last conn left: stop, and call snet__sock_free(s) when nothing refers to it. */
 	void (*close)(snet__sock *s);
+	/* From a loop callback (never from inside an API call): send what is queued right now,
+	 * completing it here; NULL: kick. Saves a trip through the poller per reply. */
+	void (*flush)(snet__sock *s);
 };
 
 /* Opens a transport for conn at bind time: fills *out with a sock from snet__sock_new. */

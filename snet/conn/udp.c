@@ -257,7 +257,12 @@ static void udp_close(snet__sock *s)
 	uv_close((uv_handle_t *)&u->poll, on_closed);
 }
 
-static const struct snet__sock_ops udp_ops = { kick, update, udp_close };
+static void flush_now(snet__sock *s)
+{
+	flush(s->transport);
+}
+
+static const struct snet__sock_ops udp_ops = { kick, update, udp_close, flush_now };
 
 /* ---- open -------------------------------------------------------------------------------------- */
 

@@ -43,7 +43,7 @@ static int parse_exts(struct cursor *c, snet_pkt *p)
 	return 0;
 }
 
-static int parse_l4(struct cursor *c, snet_pkt *p)
+static int parse_l4(struct cursor *c, snet_pkt *p, bool csum)
 {
 	const uint8_t *l4 = c->buf + c->at;
 	size_t n = c->len - c->at;
@@ -54,15 +54,15 @@ static int parse_l4(struct cursor *c, snet_pkt *p)
 		hl = snet__udp_parse(l4, n, &p->udp);
 		if (hl < 0)
 			return fail(c, c->at + (hl == SNET_E_BAD_UDP_LEN ? 4 : n), hl);
-		p->checksum_ok = snet_l4_checksum(&p->hdr, SNET_PROTO_UDP, l4, n, 6) ==
-				 p->udp.checksum;
+		p->checksum_ok = csum && snet_l4_checksum(&p->hdr, SNET_PROTO_UDP, l4, n, 6) ==
+						 p->udp.checksum;
 		break;
 	case SNET_PROTO_SCMP:
 		hl = snet__scmp_parse(l4, n, &p->scmp);
 		if (hl < 0)
 			return fail(c, c->len, hl);
-		p->checksum_ok = snet_l4_checksum(&p->hdr, SNET_PROTO_SCMP, l4, n, 2) ==
-				 p->scmp.checksum;
+		p->checksum_ok = csum && snet_l4_checksum(&p->hdr, SNET_PROTO_SCMP, l4, n, 2) ==
+						 p->scmp.checksum;
 		break;
 	default:
 		hl = 0;
@@ -74,6 +74,12 @@ static int parse_l4(struct cursor *c, snet_pkt *p)
 }
 
 int snet_pkt_parse(const uint8_t *buf, size_t len, snet_pkt *p, size_t *off)
+{
+	return snet_pkt_parse_flags(buf, len, p, off, 0);
+}
+
+int snet_pkt_parse_flags(const uint8_t *buf, size_t len, snet_pkt *p, size_t *off,
+			 unsigned flags)
 {
 	/* Only what the parsers may leave unset is cleared: this runs for every packet. */
 	p->has_hbh = p->has_e2e = false;
@@ -87,7 +93,7 @@ int snet_pkt_parse(const uint8_t *buf, size_t len, snet_pkt *p, size_t *off)
 	int err = parse_exts(&c, p);
 	if (err < 0)
 		return err;
-	err = parse_l4(&c, p);
+	err = parse_l4(&c, p, !(flags & SNET_PARSE_NO_CHECKSUM));
 	if (err < 0)
 		return err;
 	if (off)

@@ -222,6 +222,21 @@ static void test_emit_same_bytes(void **state)
 	}
 }
 
+/* Without the checksum: the same result and fields, checksum_ok false, the same bytes out. */
+static void test_parse_without_checksum(void **state)
+{
+	for (size_t i = 0; i < GOLDEN_COUNT; i++) {
+		snet_pkt p, q;
+		size_t n = load_vector(golden_names[i], buf, sizeof(buf));
+		assert_int_equal(snet_pkt_parse(buf, n, &p, NULL), (int)n);
+		assert_int_equal(snet_pkt_parse_flags(buf, n, &q, NULL, SNET_PARSE_NO_CHECKSUM), (int)n);
+		assert_false(q.checksum_ok);
+		assert_true(q.l4 == p.l4 && q.payload == p.payload && q.payload_len == p.payload_len);
+		assert_int_equal(snet_pkt_emit(&q, 0, out, sizeof(out)), (int)n);
+		assert_memory_equal(out, buf, n);
+	}
+}
+
 static void test_every_truncation(void **state)
 {
 	for (size_t i = 0; i < GOLDEN_COUNT; i++) {
@@ -249,6 +264,7 @@ int main(void)
 		cmocka_unit_test(test_bfd_opaque),
 		cmocka_unit_test(test_emit_same_bytes),
 		cmocka_unit_test(test_every_truncation),
+		cmocka_unit_test(test_parse_without_checksum),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
