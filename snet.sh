@@ -123,21 +123,23 @@ cmd_bench() {
 		$1 == "failover" && $2 == "blackhole" { printf "bench failover_probe_ms %s ms\n", $5 }'
 }
 
-# Every libFuzzer target (fuzz/CMakeLists.txt); crashers land in build-fuzz/crash-TARGET/
-# and, once fixed, are kept in fuzz/regressions/TARGET/ (replayed by the unit tests).
-FUZZ_TARGETS=(decode roundtrip addr disp pkt_json topo pathdb netlink key daemon policy)
-
+# Every libFuzzer target (SNET_FUZZ_TARGETS in CMakeLists.txt); crashers land in
+# build-fuzz/crash-TARGET/ and, once fixed, are kept in fuzz/regressions/TARGET/ (replayed by
+# the unit tests).
 cmd_fuzz() {
 	local secs=${1:-}
-	[[ $secs =~ ^[0-9]+$ ]] || { echo "usage: ./snet.sh fuzz SECONDS [TARGET...]" >&2; exit 2; }
+	[[ $secs =~ ^[0-9]+$ ]] || usage "fuzz: expected SECONDS, got '$secs'"
 	shift
-	local targets=("$@")
-	[[ ${#targets[@]} -gt 0 ]] || targets=("${FUZZ_TARGETS[@]}")
+	local targets=("$@") all=()
 	install_deps
 	build_fuzz
+	for f in "$top"/build-fuzz/fuzz/fuzz_*; do
+		[[ -x $f ]] && all+=("${f##*/fuzz_}")
+	done
+	[[ ${#targets[@]} -gt 0 ]] || targets=("${all[@]}")
 	for t in "${targets[@]}"; do
 		[[ -x $top/build-fuzz/fuzz/fuzz_$t ]] ||
-			{ echo "snet.sh: fuzz: unknown target '$t' (${FUZZ_TARGETS[*]})" >&2; exit 2; }
+			usage "fuzz: unknown target '$t' (${all[*]})"
 		local work="$top/build-fuzz/corpus-$t"
 		mkdir -p "$work" "$top/build-fuzz/crash-$t"
 		log "fuzz_$t for ${secs}s"
@@ -146,13 +148,30 @@ cmd_fuzz() {
 	done
 }
 
-case ${1:-} in
-demo) cmd_demo ;;
-test) cmd_test ;;
-bench) cmd_bench ;;
-fuzz) shift; cmd_fuzz "$@" ;;
-*)
-	echo "usage: ./snet.sh demo | test | bench | fuzz SECONDS" >&2
+USAGE="usage: ./snet.sh demo | test | bench | fuzz SECONDS [TARGET...]
+  demo   install what is missing, build, run the multihomed acceptance topology
+  test   install, build, run every test (plain, ASan+UBSan, end to end, Go interop)
+  bench  benchmarks beside Go and the kernel
+  fuzz   every libFuzzer target (or the TARGETs named) for SECONDS each"
+
+# usage [WHY]: the reason and the usage on stderr, exit 2.
+usage() {
+	[[ -z ${1:-} ]] || echo "snet.sh: $1" >&2
+	echo "$USAGE" >&2
 	exit 2
-	;;
+}
+
+# demo, test and bench take no arguments: a stray one is a mistake, not an option ignored.
+no_args() {
+	[[ $# -le 1 ]] || usage "$1: unexpected argument '$2'"
+}
+
+case ${1:-} in
+demo) no_args "$@"; cmd_demo ;;
+test) no_args "$@"; cmd_test ;;
+bench) no_args "$@"; cmd_bench ;;
+fuzz) shift; cmd_fuzz "$@" ;;
+-h | --help | help) echo "$USAGE" ;;
+'') usage ;;
+*) usage "unknown command '$1'" ;;
 esac

@@ -18,6 +18,7 @@ int snet_fuzz_netlink(const uint8_t *data, size_t size);
 int snet_fuzz_key(const uint8_t *data, size_t size);
 int snet_fuzz_daemon(const uint8_t *data, size_t size);
 int snet_fuzz_policy(const uint8_t *data, size_t size);
+int snet_fuzz_topogen(const uint8_t *data, size_t size);
 
 #ifdef SNET_LIBFUZZER
 #define SNET_FUZZ_ENTRY(fn)                                                                        \

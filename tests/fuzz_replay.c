@@ -102,6 +102,11 @@ static void test_daemon(void **state)
 	run("daemon", snet_fuzz_daemon, 4);
 }
 
+static void test_topogen(void **state)
+{
+	run("topogen", snet_fuzz_topogen, 6);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -112,6 +117,7 @@ int main(void)
 		cmocka_unit_test(test_key),
 		cmocka_unit_test(test_daemon),
 		cmocka_unit_test(test_policy),
+		cmocka_unit_test(test_topogen),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

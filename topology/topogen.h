@@ -25,6 +25,7 @@ struct as_desc {
 	char ports[32];
 	uint8_t master[16];
 	uint8_t key[16]; /* derived forwarding key */
+	bool keyed;      /* master and key drawn (topo_keys) */
 };
 
 struct br_desc {
@@ -72,6 +73,8 @@ struct topo {
 	struct net_desc nets[MAX_NETS];
 	struct host_desc hosts[MAX_HOSTS];
 	json_t *desc;
+	const char *file; /* the description's name, for errors */
+	FILE *err;        /* where errors go; NULL: nowhere */
 	uint32_t now;
 	bool control; /* --control: Go's control services and daemons too */
 	/* "bfd": {"interval": "100ms", "detect_mult": 3}: BFD on every link (Go's routers;
@@ -82,9 +85,17 @@ struct topo {
 	int max_paths; /* per AS pair (--max-paths, default 64) */
 };
 
-/* topogen_desc.c */
+/* topogen_desc.c: a description read and checked (errors on stderr, by key path). */
 int topo_load(const char *file, struct topo *t);
+int topo_load_buf(const char *name, const char *buf, size_t len, struct topo *t, FILE *err);
+/* Fresh master keys (and derived forwarding keys) for every AS. */
+int topo_keys(struct topo *t);
 int topo_as_index(const struct topo *t, uint64_t ia);
+int topo_host_index(const struct topo *t, const char *name);
+/* A router by "IA-ID" (e.g. 1-ff00:0:110-1). */
+int topo_br_by_ref(const struct topo *t, const char *ref);
+/* The network on which host has address ip ("10.0.0.2", no prefix), or -1. */
+int topo_host_net_of(const struct topo *t, int host, const char *ip);
 /* topogen_paths.c */
 json_t *topo_paths(struct topo *t);
 /* topogen_out.c */

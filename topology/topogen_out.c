@@ -231,35 +231,12 @@ static void plan_backbone(const struct topo *t, FILE *f)
 	}
 }
 
-static int host_index(const struct topo *t, const char *name)
-{
-	for (int i = 0; i < t->n_hosts; i++)
-		if (strcmp(t->hosts[i].name, name) == 0)
-			return i;
-	return -1;
-}
-
-static int br_by_ref(const struct topo *t, const char *ref)
-{
-	for (int b = 0; b < t->n_brs; b++) {
-		char ia[SNET_IA_STRLEN], name[96];
-		snet_ia_format(t->ases[t->brs[b].as].ia, ia, sizeof(ia));
-		snprintf(name, sizeof(name), "%s-%s", ia, t->brs[b].short_id);
-		if (strcmp(name, ref) == 0)
-			return b;
-	}
-	return -1;
-}
-
-static int plan_checks(const struct topo *t, FILE *f)
+/* The server, its checks and the live change, as topo_load checked them. */
+static void plan_checks(const struct topo *t, FILE *f)
 {
 	json_t *srv = json_object_get(t->desc, "server"), *checks = json_object_get(t->desc, "checks");
-	int sh = host_index(t, json_string_value(json_object_get(srv, "host")));
+	int sh = topo_host_index(t, json_string_value(json_object_get(srv, "host")));
 	json_t *port = json_object_get(srv, "port");
-	if (sh < 0 || !json_is_integer(port)) {
-		fprintf(stderr, "snet-topogen: server: needs host and port\n");
-		return -1;
-	}
 	char ia[SNET_IA_STRLEN];
 	snet_ia_format(t->ases[t->hosts[sh].as].ia, ia, sizeof(ia));
 	fprintf(f, "server %s %s %lld\n", t->hosts[sh].ns, ia, json_integer_value(port));
@@ -267,42 +244,27 @@ static int plan_checks(const struct topo *t, FILE *f)
 	json_t *c;
 	json_array_foreach(checks, i, c)
 	{
-		int ch = host_index(t, json_string_value(json_object_get(c, "client")));
-		int br = br_by_ref(t, json_string_value(json_object_get(c, "router")));
+		int ch = topo_host_index(t, json_string_value(json_object_get(c, "client")));
+		int br = topo_br_by_ref(t, json_string_value(json_object_get(c, "router")));
 		const char *target = json_string_value(json_object_get(c, "target"));
 		const char *expect = json_string_value(json_object_get(c, "expect"));
-		if (ch < 0 || br < 0 || !target || !expect) {
-			fprintf(stderr, "snet-topogen: checks[%zu]: client, target, router, expect\n", i);
-			return -1;
-		}
 		fprintf(f, "check %s %s %s %s %s %s\n", t->hosts[ch].ns, t->hosts[ch].name, target,
 			t->brs[br].ns, t->brs[br].id, expect);
 	}
 	json_t *lc = json_object_get(t->desc, "live_change");
 	if (lc) {
-		int ch = host_index(t, json_string_value(json_object_get(lc, "client")));
+		int ch = topo_host_index(t, json_string_value(json_object_get(lc, "client")));
 		const char *target = json_string_value(json_object_get(lc, "target"));
 		const char *old = json_string_value(json_object_get(lc, "old"));
 		const char *nw = json_string_value(json_object_get(lc, "new"));
-		if (ch < 0 || !target || !old || !nw)
-			return -1;
 		/* The client's network holding old: its interface and its router's address. */
 		const struct host_desc *hd = &t->hosts[ch];
-		int net = -1;
-		for (int a = 0; a < hd->n_addrs; a++)
-			if (strncmp(hd->addr_cidr[a], old, strlen(old)) == 0 &&
-			    hd->addr_cidr[a][strlen(old)] == '/')
-				net = hd->addr_net[a];
-		if (net < 0) {
-			fprintf(stderr, "snet-topogen: live_change.old is not an address of the client\n");
-			return -1;
-		}
+		int net = topo_host_net_of(t, ch, old);
 		char br_ip[64];
 		snprintf(br_ip, sizeof(br_ip), "%s", t->nets[net].rtr_cidr[0]);
 		*strchr(br_ip, '/') = 0;
 		fprintf(f, "live %s %s %s %s %s n%d\n", hd->ns, target, old, nw, br_ip, net);
 	}
-	return 0;
 }
 
 static int write_plan(const struct topo *t, const char *outdir)
@@ -343,9 +305,8 @@ static int write_plan(const struct topo *t, const char *outdir)
 	}
 	if (t->control)
 		topo_control_plan(t, f, outdir);
-	int e = plan_checks(t, f);
-	fclose(f);
-	return e;
+	plan_checks(t, f);
+	return fclose(f) ? -1 : 0;
 }
 
 int topo_write(struct topo *t, const char *outdir)

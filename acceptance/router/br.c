@@ -686,19 +686,34 @@ static void on_signal(uv_signal_t *s, int signum)
 		uv_stop(R.loop);
 }
 
+static const char usage[] =
+	"usage: snet-br --config ROUTER.toml [--legacy-30041]\n"
+	"libsnet's test border router (a fixture of the acceptance runs, not a production router):\n"
+	"forwards SCION over the links of Go's topology.json that ROUTER.toml names, checks hop\n"
+	"MACs with the AS's master key, answers SCMP as Go's router does.\n"
+	"  --config FILE    Go's router TOML (general.id, general.config_dir), as snet-topogen\n"
+	"                   writes it\n"
+	"  --legacy-30041   deliver to local hosts on port 30041, as routers before v0.12 did\n"
+	"SIGUSR1 prints counters; SIGINT/SIGTERM stop. Exit: 1 bad configuration, 2 usage.\n";
+
 int main(int argc, char **argv)
 {
 	const char *config = NULL;
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(usage, stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
 			config = argv[++i];
-		else if (strcmp(argv[i], "--legacy-30041") == 0)
+		} else if (strcmp(argv[i], "--legacy-30041") == 0) {
 			R.legacy = true;
-		else
+		} else {
+			fprintf(stderr, "snet-br: unexpected argument '%s'\n", argv[i]);
 			config = NULL, i = argc;
+		}
 	}
 	if (!config) {
-		fprintf(stderr, "usage: snet-br --config ROUTER.toml [--legacy-30041]\n");
+		fprintf(stderr, "usage: snet-br --config ROUTER.toml [--legacy-30041] (--help)\n");
 		return 2;
 	}
 	R.loop = uv_default_loop();

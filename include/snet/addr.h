@@ -103,8 +103,9 @@ typedef struct snet_udp_addr {
 
 /* Go: snet.ParseUDPAddr: "[ia,ip]:port", also "ia,ipv4:port" where it needs no brackets, and
  * the legacy "ia,ipv4:port", "ia,[ipv6]:port", "ia,[ipv6%zone]:port", "ia,ip", "ia,[ip]".
- * Unlike Go, host names and service names are not resolved (no I/O): SNET_E_BAD_HOST.
- * Errors: SNET_E_BAD_ADDR, SNET_E_BAD_IA/ISD/AS, SNET_E_BAD_HOST, SNET_E_BAD_PORT. */
+ * Unlike Go, host names and port names are not resolved (no I/O): a name in either form is
+ * SNET_E_BAD_HOST. Errors name the part that is wrong: SNET_E_BAD_ISD/BAD_AS/BAD_IA,
+ * SNET_E_BAD_HOST, SNET_E_BAD_PORT; SNET_E_BAD_ADDR when the string has neither form's shape. */
 SNET_EXTERN int snet_udp_addr_parse(const char *s, size_t len, snet_udp_addr *a);
 /* Go: UDPAddr.String, i.e. net.JoinHostPort("<ia>,<ip>[%zone]", port). */
 SNET_EXTERN int snet_udp_addr_format(const snet_udp_addr *a, char *buf, size_t cap);

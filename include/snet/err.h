@@ -73,12 +73,12 @@ typedef enum {
 #undef SNET_ERR_ENUM_
 } snet_err;
 
-/* Text for an error: ours for SNET_E_*, strerror(-err) for -errno. Never NULL; the string is
- * static. */
+/* Text for an error: ours for SNET_E_*, strerror(-err) for -errno, libuv's text for libuv's
+ * own codes (UV_EOF, UV_EAI_*, ...), "success" for 0. Never NULL; the string is static. */
 SNET_EXTERN const char *snet_strerror(int err);
 
-/* The name of an error ("SNET_E_TRUNCATED", "EINVAL"), for logs and snet-pkt. Static, never
- * NULL; unknown values give "SNET_E_UNKNOWN". */
+/* The name of an error ("SNET_E_TRUNCATED", "EINVAL", libuv's "EOF"/"EAI_AGAIN"), for logs and
+ * snet-pkt; "OK" for 0. Static, never NULL; unknown values give "SNET_E_UNKNOWN". */
 SNET_EXTERN const char *snet_err_name(int err);
 
 #ifdef __cplusplus

@@ -165,9 +165,10 @@ static int parse_legacy(span s, snet_udp_addr *a)
 		a->port = 0;
 		return 0;
 	}
-	/* net.ResolveUDPAddr, restricted to literal IPs and numeric ports. */
+	/* net.ResolveUDPAddr, restricted to literal IPs and numeric ports. The IA was good: what
+	 * follows it is the host's fault. */
 	if (split_host_port(host, &bare, &port))
-		return SNET_E_BAD_ADDR;
+		return SNET_E_BAD_HOST;
 	if (port.n == 0) {
 		a->port = 0;
 	} else if ((err = parse_port(port, &a->port))) {
@@ -182,7 +183,8 @@ int snet_udp_addr_parse(const char *s, size_t len, snet_udp_addr *a)
 	snet_udp_addr tmp;
 
 	memset(&tmp, 0, sizeof(tmp));
-	if (parse_new(str, &tmp) == 0) {
+	int new_err = parse_new(str, &tmp);
+	if (new_err == 0) {
 		*a = tmp;
 		return 0;
 	}
@@ -190,6 +192,10 @@ int snet_udp_addr_parse(const char *s, size_t len, snet_udp_addr *a)
 	int err = parse_legacy(str, &tmp);
 	if (err == 0)
 		*a = tmp;
+	/* Neither form: name the part that was wrong ("[1-ff00:0:110,host]:80" has a bad host),
+	 * not just the shape, whichever parser got further. */
+	if (err == SNET_E_BAD_ADDR)
+		return new_err;
 	return err;
 }
 

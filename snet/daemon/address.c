@@ -10,6 +10,7 @@
 #include "snet/addr.h"
 #include "snet/daemon.h"
 #include "snet/err.h"
+#include "../topo/jsonfile.h"
 
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wformat-truncation"
@@ -38,13 +39,10 @@ static int from_env_file(const char *file, char *out, size_t cap, bool *found, c
 	*found = false;
 	if (access(file, F_OK) != 0)
 		return 0; /* Go: the file does not have to exist */
-	json_error_t je;
-	json_t *root = json_load_file(file, 0, &je);
-	if (!root) {
-		char m[200];
-		snprintf(m, sizeof(m), "line %d: %s", je.line, je.text);
-		return env_fail(file, m, err, errlen);
-	}
+	json_t *root;
+	int e = snet__json_load(file, &root, err, errlen);
+	if (e)
+		return e;
 	int rc = 0;
 	uint64_t def = 0;
 	json_t *g = json_object_get(root, "general");

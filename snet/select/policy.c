@@ -11,6 +11,7 @@
 #include "internal.h"
 #include "snet/addr.h"
 #include "snet/err.h"
+#include "../topo/jsonfile.h"
 
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wformat-truncation"
@@ -388,14 +389,10 @@ static int validate_map(struct ctx *c, json_t *map)
 int snet_policy_parse(const char *text, size_t len, const char *name, snet_policy **out,
 		      char *err, size_t errlen)
 {
-	json_error_t je;
 	*out = NULL;
-	json_t *root = json_loadb(text, len, 0, &je);
-	if (!root) {
-		if (err)
-			snprintf(err, errlen, "policy: line %d: %s", je.line, je.text);
+	json_t *root = snet__json_parse(text, len, "policy", err, errlen);
+	if (!root)
 		return SNET_E_BAD_JSON;
-	}
 	struct ctx c = { .err = err, .errlen = errlen };
 	snet_policy *p = calloc(1, sizeof(*p));
 	int rc = p ? 0 : -ENOMEM;

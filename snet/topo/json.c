@@ -11,6 +11,7 @@
 
 #include "snet/addr.h"
 #include "snet/topo_file.h"
+#include "jsonfile.h"
 
 /* Key paths in error messages are cut at the buffer size; a cut message is still clear. */
 #if defined(__GNUC__) && !defined(__clang__)
@@ -296,14 +297,15 @@ static int parse_top(struct ctx *c, json_t *root, snet_topo_file *f)
 	return 0;
 }
 
-int snet_topo_file_parse(const char *text, size_t len, snet_topo_file *f, char *err, size_t errlen)
+/* name: what a syntax error is attributed to (the file, or "topology" for text). */
+static int parse_named(const char *name, const char *text, size_t len, snet_topo_file *f,
+		       char *err, size_t errlen)
 {
 	struct ctx c = { err, errlen };
-	json_error_t je;
 	memset(f, 0, sizeof(*f));
-	json_t *root = json_loadb(text, len, 0, &je);
+	json_t *root = snet__json_parse(text, len, name, err, errlen);
 	if (!root)
-		return fail(&c, SNET_E_BAD_JSON, "line %d: %s", je.line, je.text);
+		return SNET_E_BAD_JSON;
 	int e = json_is_object(root) ? parse_top(&c, root, f)
 				     : fail(&c, SNET_E_BAD_JSON, "top level: not an object");
 	json_t *brs = json_object_get(root, "border_routers");
@@ -326,32 +328,19 @@ int snet_topo_file_parse(const char *text, size_t len, snet_topo_file *f, char *
 	return e;
 }
 
+int snet_topo_file_parse(const char *text, size_t len, snet_topo_file *f, char *err, size_t errlen)
+{
+	return parse_named("topology", text, len, f, err, errlen);
+}
+
 int snet_topo_file_load(const char *path, snet_topo_file *f, char *err, size_t errlen)
 {
-	FILE *fp = fopen(path, "rb");
-	if (!fp) {
-		int e = -errno;
-		if (err)
-			snprintf(err, errlen, "%s: %s", path, strerror(-e));
+	char *buf;
+	size_t n;
+	int e = snet__file_read(path, &buf, &n, err, errlen);
+	if (e)
 		return e;
-	}
-	char *buf = NULL;
-	size_t cap = 0, n = 0, r;
-	do {
-		if (n == cap) {
-			char *nb = realloc(buf, cap = cap ? 2 * cap : 65536);
-			if (!nb) {
-				free(buf);
-				fclose(fp);
-				return -ENOMEM;
-			}
-			buf = nb;
-		}
-		r = fread(buf + n, 1, cap - n, fp);
-		n += r;
-	} while (r > 0);
-	fclose(fp);
-	int e = snet_topo_file_parse(buf, n, f, err, errlen);
+	e = parse_named(path, buf, n, f, err, errlen);
 	free(buf);
 	return e;
 }

@@ -9,6 +9,7 @@
 #include "../path/arena.h"
 #include "snet/pathdb.h"
 #include "snet/topo_file.h"
+#include "jsonfile.h"
 
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wformat-truncation"
@@ -106,30 +107,27 @@ static int from_root(json_t *root, const char *name, snet_pathdb *db, char *err,
 	return 0;
 }
 
-static int parsed(json_t *root, const json_error_t *je, const char *name, snet_pathdb *db,
-		  char *err, size_t errlen)
+int snet_pathdb_parse(const char *text, size_t len, snet_pathdb *db, char *err, size_t errlen)
 {
 	memset(db, 0, sizeof(*db));
-	if (!root) {
-		if (err)
-			snprintf(err, errlen, "%s: line %d: %s", name, je->line, je->text);
+	json_t *root = snet__json_parse(text, len, "paths", err, errlen);
+	if (!root)
 		return SNET_E_BAD_JSON;
-	}
-	int rc = from_root(root, name, db, err, errlen);
+	int rc = from_root(root, "paths", db, err, errlen);
 	json_decref(root);
 	return rc;
 }
 
-int snet_pathdb_parse(const char *text, size_t len, snet_pathdb *db, char *err, size_t errlen)
-{
-	json_error_t je;
-	return parsed(json_loadb(text, len, 0, &je), &je, "paths", db, err, errlen);
-}
-
 int snet_pathdb_load(const char *file, snet_pathdb *db, char *err, size_t errlen)
 {
-	json_error_t je;
-	return parsed(json_load_file(file, 0, &je), &je, file, db, err, errlen);
+	json_t *root;
+	memset(db, 0, sizeof(*db));
+	int rc = snet__json_load(file, &root, err, errlen);
+	if (rc)
+		return rc;
+	rc = from_root(root, file, db, err, errlen);
+	json_decref(root);
+	return rc;
 }
 
 void snet_pathdb_free(snet_pathdb *db)

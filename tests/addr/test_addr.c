@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Address strings as Go parses and prints them (pkg/addr isdas_test.go, svc_test.go,
  * pkg/snet/udpaddr_test.go). */
+#include <string.h>
+#include <uv.h>
+
 #include "common.h"
 
 static const struct {
@@ -193,6 +196,34 @@ static void test_udp_addr_parse(void **state)
 	}
 }
 
+/* The error names the part that is wrong, whichever of Go's two forms was meant. */
+static void test_udp_addr_parse_errors(void **state)
+{
+	static const struct {
+		const char *in;
+		int want;
+	} cases[] = {
+		{ "[1-ff00:0:110,host]:80", SNET_E_BAD_HOST },
+		{ "1-ff00:0:110,host:80", SNET_E_BAD_HOST },
+		{ "1-ff00:0:110,[host]:80", SNET_E_BAD_HOST },
+		{ "1-ff00:0:110,host", SNET_E_BAD_HOST },
+		{ "[1-ff00:0:110,10.0.0.1]:x", SNET_E_BAD_PORT },
+		{ "1-ff00:0:110,10.0.0.1:70000", SNET_E_BAD_PORT },
+		{ "[1-ff00:0:11000,10.0.0.1]:80", SNET_E_BAD_AS },
+		{ "[65536-ff00:0:110,10.0.0.1]:80", SNET_E_BAD_ISD },
+		{ "foo", SNET_E_BAD_ADDR },
+		{ "", SNET_E_BAD_ADDR },
+		{ "[10.0.0.1]:80", SNET_E_BAD_ADDR },
+	};
+	snet_udp_addr a;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int r = snet_udp_addr_parse(cases[i].in, strlen(cases[i].in), &a);
+		if (r != cases[i].want)
+			fail_msg("\"%s\": got %s, want %s", cases[i].in, snet_err_name(r),
+				 snet_err_name(cases[i].want));
+	}
+}
+
 static void test_err_names(void **state)
 {
 	assert_string_equal(snet_err_name(SNET_E_TRUNCATED), "SNET_E_TRUNCATED");
@@ -200,6 +231,29 @@ static void test_err_names(void **state)
 	assert_string_equal(snet_err_name(-22), "EINVAL");
 	assert_true(SNET_E_TRUNCATED < -4095 || SNET_E_TRUNCATED > -3000);
 	assert_true(SNET_E_BAD_HEX < -4095);
+	assert_string_equal(snet_err_name(0), "OK");
+	assert_string_equal(snet_strerror(0), "success");
+	assert_string_equal(snet_err_name(1), "SNET_E_UNKNOWN");
+	assert_string_equal(snet_strerror(-2999), "Unknown error 2999");
+}
+
+/* A libuv status handed to us prints as libuv prints it: the name for every code libuv knows,
+ * and the text too for libuv's own codes (-errno texts stay the C library's). */
+static void test_err_libuv_codes(void **state)
+{
+#define CHECK(name, msg)                                                                           \
+	do {                                                                                       \
+		const char *want = uv_err_name(UV_##name);                                         \
+		if (UV_##name == UV_ENOTSUP)                                                       \
+			want = "EOPNOTSUPP"; /* the same number on Linux */                        \
+		assert_string_equal(snet_err_name(UV_##name), want);                              \
+		if (UV_##name <= -3000)                                                            \
+			assert_string_equal(snet_strerror(UV_##name), uv_strerror(UV_##name));     \
+		else                                                                               \
+			assert_string_equal(snet_strerror(UV_##name), strerror(-UV_##name));       \
+	} while (0);
+	UV_ERRNO_MAP(CHECK)
+#undef CHECK
 }
 
 int main(void)
@@ -210,7 +264,9 @@ int main(void)
 		cmocka_unit_test(test_host_format),
 		cmocka_unit_test(test_udp_addr_format),
 		cmocka_unit_test(test_udp_addr_parse),
+		cmocka_unit_test(test_udp_addr_parse_errors),
 		cmocka_unit_test(test_err_names),
+		cmocka_unit_test(test_err_libuv_codes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

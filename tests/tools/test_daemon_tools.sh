@@ -63,15 +63,17 @@ topology topology
 paths-112 paths 1-ff00:0:112
 paths-111 paths 1-ff00:0:111
 CASES
-# Errors: exit 2 and a message that says what went wrong.
+# Errors: a message that says what went wrong; exit 2 for usage, 1 for a failed request
+# (snet-showpaths follows Go's `scion showpaths`: 2 for both).
 err() { # NAME PATTERN COMMAND...
-	local name=$1 pat=$2 rc
+	local name=$1 pat=$2 rc want=2
 	shift 2
+	[[ $name != runtime:* ]] || want=1
 	"$@" >"$T/out" 2>&1
 	rc=$?
-	check "$name" bash -c "[[ $rc == 2 ]] && grep -q -- '$pat' '$T/out'" || cat "$T/out"
+	check "$name" bash -c "[[ $rc == $want ]] && grep -q -- '$pat' '$T/out'" || cat "$T/out"
 }
-err "no daemon listening" "connection refused" "$DQ" --sciond 127.0.0.1:1 as
+err "runtime: no daemon listening" "connection refused" "$DQ" --sciond 127.0.0.1:1 as
 err "showpaths, no daemon" "connection refused" "$SP" 1-ff00:0:112 --sciond 127.0.0.1:1
 err "bad --sciond" "sciond" "$DQ" --sciond nonsense as
 err "bad -m" "\-m: not a count" "$SP" 1-ff00:0:112 -m x --sciond "$ADDR"
@@ -79,7 +81,9 @@ err "bad --format" "output format not supported" "$SP" 1-ff00:0:112 --format yam
 err "bad destination" "invalid destination ISD-AS" "$SP" 1-ff00 --sciond "$ADDR"
 err "bad sequence" "Failed to parse a sequence" "$SP" 1-ff00:0:112 --sequence x --sciond "$ADDR"
 err "bad IA in query" "not an ISD-AS" "$DQ" --sciond "$ADDR" paths x
-err "unknown query" "usage" "$DQ" --sciond "$ADDR" frobnicate
+err "unknown query" "request: expected as \[IA\] | port-range" "$DQ" --sciond "$ADDR" frobnicate
+err "unknown option" "option: unknown .*--bogus" "$DQ" --bogus as
+check "--help on stdout, exit 0" bash -c "'$DQ' --help | grep -q '^usage: snet-daemon-query'"
 # SCION_DAEMON is read when --sciond is absent.
 check "SCION_DAEMON" env SCION_DAEMON="$ADDR" "$DQ" port-range
 echo "$pass passed, $fail failed"

@@ -70,7 +70,8 @@ static void test_scmp_u64_above_2_63(void **state)
 	assert_true(pkt_from_json(o, out, sizeof(out), &what) > 0);
 	json_object_set_new(json_object_get(o, "scmp"), "egress", json_string("18446744073709551616"));
 	assert_int_equal(pkt_from_json(o, out, sizeof(out), &what), SNET_E_BAD_FIELD);
-	assert_string_equal(what, "egress");
+	assert_string_equal(what, "scmp.egress: expected an integer 0..18446744073709551615 (above "
+				  "2^63-1 as a decimal string)");
 	json_object_set_new(json_object_get(o, "scmp"), "egress", json_string("-1"));
 	assert_int_equal(pkt_from_json(o, out, sizeof(out), &what), SNET_E_BAD_FIELD);
 	json_decref(o);
@@ -169,6 +170,54 @@ static void test_reply_refuses_udp_svc(void **state)
 	assert_int_equal(err, SNET_E_SVC_REPLY);
 }
 
+/* encode names the key path and what it should have been, for every level of the JSON. */
+static void test_encode_errors_name_the_key(void **state)
+{
+	static const struct {
+		const char *json, *what;
+	} cases[] = {
+		{ "{}", "dst_host: missing" },
+		{ "[]", "(top): expected a JSON object" },
+		{ "{\"dst_ia\": 5}", "dst_ia: expected an ISD-AS string such as \"1-ff00:0:110\"" },
+		{ "{\"dst_host\": \"10.0.0.1\"}", "src_host: missing" },
+		{ "{\"dst_host\": \"10.0.0.1\", \"src_host\": \"x\"}",
+		  "src_host: malformed host address" },
+		{ "{\"dst_host\": \"1.1.1.1\", \"src_host\": \"1.1.1.2\", \"traffic_class\": 256}",
+		  "traffic_class: expected an integer 0..255" },
+		{ "{\"dst_host\": \"1.1.1.1\", \"src_host\": \"1.1.1.2\"}", "path: missing" },
+		{ "{\"dst_host\": \"1.1.1.1\", \"src_host\": \"1.1.1.2\", \"path\": {\"seg_len\": "
+		  "[2,0,0], \"info_fields\": [{}], \"hop_fields\": [{}, {\"mac\": \"00\"}]}}",
+		  "path.hop_fields[1].mac: expected 6 bytes of hex" },
+		{ "{\"dst_host\": \"1.1.1.1\", \"src_host\": \"1.1.1.2\", \"path\": {\"seg_len\": "
+		  "[2,0,0], \"info_fields\": [{}], \"hop_fields\": [{}]}}",
+		  "path.hop_fields: expected an array of 2 (as seg_len says)" },
+		{ "{\"dst_host\": \"1.1.1.1\", \"src_host\": \"1.1.1.2\", \"path\": {}, \"udp\": "
+		  "{\"src_port\": 65536}}",
+		  "udp.src_port: expected an integer 0..65535" },
+		{ "{\"dst_host\": \"1.1.1.1\", \"src_host\": \"1.1.1.2\", \"path\": {}, "
+		  "\"extensions\": [{\"kind\": \"hbh\", \"options\": [{\"type\": 1}, {\"data\": 7}]}]}",
+		  "extensions[0].options[1].data: expected a string of hex" },
+		{ "{\"dst_host\": \"1.1.1.1\", \"src_host\": \"1.1.1.2\", \"path\": {}, "
+		  "\"extensions\": [{\"kind\": \"xyz\"}]}",
+		  "extensions[0].kind: expected \"hbh\" or \"e2e\"" },
+		{ "{\"dst_host\": \"1.1.1.1\", \"src_host\": \"1.1.1.2\", \"dst_svc_rsv\": \"0000\"}",
+		  "dst_svc_rsv: only with an SVC host" },
+		{ "{\"dst_host\": \"1.1.1.1\", \"src_host\": \"1.1.1.2\", \"path\": {\"first_hop\": {}, "
+		  "\"info_field\": {}, \"second_hop\": 3}}",
+		  "path.second_hop: expected a hop field object" },
+	};
+	uint8_t out[256];
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_t *o = json_loads(cases[i].json, 0, NULL);
+		const char *what = NULL;
+		assert_non_null(o);
+		assert_true(pkt_from_json(o, out, sizeof(out), &what) < 0);
+		if (strcmp(what, cases[i].what))
+			fail_msg("%s: got \"%s\", want \"%s\"", cases[i].json, what, cases[i].what);
+		json_decref(o);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -178,6 +227,7 @@ int main(void)
 		cmocka_unit_test(test_svc_reserved_bytes),
 		cmocka_unit_test(test_many_options_encode),
 		cmocka_unit_test(test_reply_refuses_udp_svc),
+		cmocka_unit_test(test_encode_errors_name_the_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

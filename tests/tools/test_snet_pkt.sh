@@ -36,8 +36,11 @@ rc=$?
 set -e
 [[ $rc == 1 ]] || fail "jsonl with a bad line exited $rc"
 [[ $(wc -l <"$tmp/many.json") == 9 ]] || fail "jsonl line count"
-sed -n 8p "$tmp/many.json" | grep -q '"error": "SNET_E_TRUNCATED", "offset": 1' ||
+sed -n 8p "$tmp/many.json" | grep -q '"error": "SNET_E_TRUNCATED", "line": 8, "offset": 1' ||
 	fail "jsonl error line: $(sed -n 8p "$tmp/many.json")"
+err=$("$pkt" decode --jsonl "$tmp/many.hex" 2>&1 >/dev/null || true)
+[[ $err == 'snet-pkt: line 8: SNET_E_TRUNCATED: buffer ends before the header does at byte 1' ]] ||
+	fail "jsonl error on stderr: $err"
 grep -v '"error"' "$tmp/many.json" | "$pkt" encode --jsonl --hex >"$tmp/back.hex" ||
 	fail "jsonl encode"
 grep -v '^00$' "$tmp/many.hex" | cmp -s - "$tmp/back.hex" || fail "jsonl round trip differs"
@@ -68,9 +71,19 @@ expect_err 1 '^snet-pkt: SNET_E_BAD_VERSION: .* at byte 0$' "$pkt" decode --hex 
 echo "zz" >"$tmp/z.hex"
 expect_err 1 '^snet-pkt: SNET_E_BAD_HEX' "$pkt" decode --hex "$tmp/z.hex"
 echo '{"dst_ia": 5}' >"$tmp/bad.json"
-expect_err 1 '^snet-pkt: SNET_E_BAD_FIELD: dst_ia' "$pkt" encode "$tmp/bad.json"
+expect_err 1 '^snet-pkt: SNET_E_BAD_FIELD: dst_ia: expected an ISD-AS string' "$pkt" encode "$tmp/bad.json"
+echo '{"dst_ia": "1-ff00:0:110"}' >"$tmp/bad3.json"
+expect_err 1 '^snet-pkt: SNET_E_BAD_FIELD: dst_host: missing$' "$pkt" encode "$tmp/bad3.json"
 echo '{"dst_ia": ' >"$tmp/bad2.json"
-expect_err 1 '^snet-pkt: SNET_E_BAD_JSON' "$pkt" encode "$tmp/bad2.json"
+expect_err 1 '^snet-pkt: SNET_E_BAD_JSON: JSON line 2 column 0: ' "$pkt" encode "$tmp/bad2.json"
+# mac: one output line per input line; a bad one leaves "err NAME" and its reason on stderr.
+printf '00112233445566778899aabbccddeeff 1 2 63 1 2\nzz 1 2 3 4 5\n' >"$tmp/mac.txt"
+expect_err 1 '^snet-pkt: line 2: SNET_E_BAD_HEX: master key: expected 1..64 bytes of hex$' \
+	"$pkt" mac "$tmp/mac.txt"
+macs=$("$pkt" mac "$tmp/mac.txt" 2>/dev/null || true)
+[[ $(sed -n 2p <<<"$macs") == 'err SNET_E_BAD_HEX' ]] || fail "mac error mark: $macs"
+[[ $(sed -n 1p <<<"$macs") =~ ^[0-9a-f]{12}$ ]] || fail "mac line 1: $macs"
+[[ $("$pkt" --help | head -1) == "usage: snet-pkt"* ]] || fail "--help on stdout"
 expect_err 1 '^snet-pkt: SNET_E_NOT_REPLYABLE' "$pkt" reply \
 	"$data/vectors/scion-scmp-dest-unreachable.bin"
 head -c 4000 /dev/urandom >"$tmp/noise"

@@ -54,8 +54,40 @@ check "--max-paths 3 caps them" test "$(pairs "$T/cap/paths.json")" = 3
 check "--max-paths 0 is refused" bash -c "! '$TOPOGEN' '$DESC_DIR/failover.json' '$T/x' --max-paths 0 2>/dev/null"
 sed 's|"2": "10.110.2.1/24"|"2": "fd00:110:2::1/64"|' "$DESC_DIR/multihomed.json" >"$T/mixed.json"
 check "an AS mixing IPv4 and IPv6 internal addresses is refused, by key" \
-	bash -c "'$TOPOGEN' '$T/mixed.json' '$T/m' 2>&1 | grep -q '^snet-topogen: networks: routers .* mix IPv4 and IPv6'"
+	bash -c "'$TOPOGEN' '$T/mixed.json' '$T/m' 2>&1 | grep -q '^snet-topogen: .*mixed.json: networks: routers .* mix IPv4 and IPv6'"
 check "BFD from the description reaches topology.json and the TOML" \
 	bash -c "grep -q desired_min_tx_interval '$T/fo/ASff00_0_110/topology.json' && grep -q 'disable = false' '$T'/fo/ASff00_0_110/*.toml"
+# A bad description: exit 1 and one line naming the file, the key path and the reason.
+bad_desc() { # EXPECTED-LINE PYTHON-EDIT
+	python3 -c "import json; d = json.load(open('$DESC_DIR/multihomed.json')); $2; json.dump(d, open('$T/bad.json', 'w'))"
+	local out rc=0
+	out=$("$TOPOGEN" "$T/bad.json" "$T/b" 2>&1) || rc=$?
+	check "bad description: $1" test "$rc:$out" = "1:snet-topogen: $T/bad.json: $1"
+}
+bad_desc "links[0].b: AS 1-ff00:0:113 is not in ases" "d['links'][0]['b'] = '1-ff00:0:113-1#41'"
+bad_desc "links[0].b: interface ID 1..65535, got '0'" "d['links'][0]['b'] = '1-ff00:0:111-1#0'"
+bad_desc "links[1].a: interface 1 is already used in its AS" "d['links'][1]['a'] = '1-ff00:0:110-2#1'"
+bad_desc "links[0].type: PEER links are not supported yet (CHILD or CORE)" "d['links'][0]['type'] = 'PEER'"
+bad_desc "links[0].mtu: expected an integer 1280..65535" "d['links'][0]['mtu'] = 100"
+bad_desc "links[0].underlay: expected UDP/IPv4 or UDP/IPv6, got 'UDP/IPv5'" "d['links'][0]['underlay'] = 'UDP/IPv5'"
+bad_desc "ases.1-ff00:0:111.mtus: unknown key (known: core mtu dispatched_ports)" "d['ases']['1-ff00:0:111']['mtus'] = 1"
+bad_desc "hosts.c111.addresses.n112: network 'n112' is in another AS than the host" "d['hosts']['c111']['addresses']['n112'] = ['10.112.0.9/24']"
+bad_desc "hosts.c111.addresses.n111[0]: expected IP/LEN, got '10.111.0.2'" "d['hosts']['c111']['addresses']['n111'] = ['10.111.0.2']"
+bad_desc "networks.a110.routers.1: not an IPv4 or IPv6 address: '10.1.1/24'" "d['networks']['a110']['routers']['1'] = '10.1.1/24'"
+bad_desc "routers: 1-ff00:0:110-2: no internal address: name it in a network's routers" "del d['networks']['b110']; del d['hosts']['server']['addresses']['b110']"
+bad_desc "checks[0].router: no router '1-ff00:0:110-9' (IA-ID of a link's end)" "d['checks'][0]['router'] = '1-ff00:0:110-9'"
+bad_desc "live_change.old: 10.111.0.9 is not an address of c111" "d['live_change']['old'] = '10.111.0.9'"
+bad_desc "server.host: no host 'nobody' in hosts" "d['server']['host'] = 'nobody'"
+bad_desc "bfd.detect_mult: missing" "d['bfd'] = {'interval': '100ms'}"
+bad_desc "hosts.bad name: only letters, digits, '_' and '-', got 'bad name'" "d['hosts']['bad name'] = d['hosts']['c111']"
+bad_desc "x: unknown key (known: comment ases links networks hosts server checks live_change bfd)" "d['x'] = 1"
+check "nothing written for a bad description" test ! -e "$T/b"
+printf '{"ases": {"1-ff00:0:110": {"mtu" 1}}}' >"$T/syntax.json"
+check "a JSON syntax error names line and column" \
+	bash -c "'$TOPOGEN' '$T/syntax.json' '$T/b' 2>&1 | grep -qF '$T/syntax.json:1:34: '"
+check "every example description passes --check" \
+	bash -c "for f in '$DESC_DIR'/*.json; do '$TOPOGEN' \"\$f\" --check || exit 1; done"
+check "--help on stdout, exit 0, names the format document" \
+	bash -c "'$TOPOGEN' --help 2>/dev/null | grep -q 'topogen.md'"
 echo "$pass passed, $fail failed"
 [[ $fail == 0 ]]

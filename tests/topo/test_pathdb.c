@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <errno.h>
+
 #include "common.h"
 #include "golden_path.h"
 
@@ -63,7 +65,7 @@ static void test_errors(void **state)
 	static const struct {
 		const char *json, *want;
 	} cases[] = {
-		{ "{", "line 1" },
+		{ "{", ":1:1: string or '}' expected" },
 		{ "{\"paths\": 1}", "paths: missing" },
 		{ "{\"paths\": [{\"src\": \"x\"}]}", "paths[0].src" },
 		{ "{\"paths\": [{\"src\": \"1-1\", \"dst\": \"1-2\", \"raw\": \"zz\"}]}", "paths[0].raw" },
@@ -83,6 +85,11 @@ static void test_errors(void **state)
 		if (r >= 0 || !strstr(err, cases[i].want))
 			fail_msg("case %zu: r=%d err=\"%s\"", i, r, err);
 	}
+	/* A file that is not there: -errno and the path, never jansson's "line -1". */
+	snet_pathdb db;
+	char err[256] = "";
+	assert_int_equal(snet_pathdb_load("/nonexistent/paths.json", &db, err, sizeof(err)), -ENOENT);
+	assert_string_equal(err, "/nonexistent/paths.json: No such file or directory");
 }
 
 int main(void)

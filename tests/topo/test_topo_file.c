@@ -51,7 +51,7 @@ static void test_bad_files(void **state)
 	static const struct {
 		const char *json, *want;
 	} cases[] = {
-		{ "{", "line 1" },
+		{ "{", "topology:1:1: string or '}' expected" },
 		{ "[]", "top level" },
 		{ "{\"mtu\": 1}", "isd_as: missing" },
 		{ "{\"isd_as\": \"1-0\", \"mtu\": 1}", "isd_as: wildcard" },

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +121,24 @@ int cli_hex(const char *s, uint8_t *out, size_t cap)
 		out[i] = (uint8_t)v;
 	}
 	return (int)(n / 2);
+}
+
+void cli_help(const char *text)
+{
+	printf("usage: %s\n", text);
+	exit(0);
+}
+
+long cli_num(const char *tool, const char *option, const char *value, long min, long max)
+{
+	char *end, why[64];
+	errno = 0;
+	long v = strtol(value, &end, 0);
+	if (errno || end == value || *end || v < min || v > max) {
+		snprintf(why, sizeof(why), "expected an integer %ld..%ld", min, max);
+		cli_bad(tool, option, why, value);
+	}
+	return v;
 }
 
 void cli_usage(const char *text)

@@ -20,6 +20,11 @@ int cli_parse_ports(const char *s, uint16_t *start, uint16_t *end);
 const char *cli_sockaddr_str(const struct sockaddr_storage *ss, char *buf, size_t cap);
 /* Hex text into bytes. Returns the length or -1. */
 int cli_hex(const char *s, uint8_t *out, size_t cap);
+/* --help: "usage: ..." on stdout, exit 0. */
+_Noreturn void cli_help(const char *text);
+/* An integer option in [min, max] (decimal, or 0x hex); anything else is cli_bad naming the
+ * option and the range. */
+long cli_num(const char *tool, const char *option, const char *value, long min, long max);
 /* Prints "usage: ..." to stderr and exits 2. */
 _Noreturn void cli_usage(const char *text);
 /* A bad argument: "TOOL: OPTION: WHY, got 'VALUE'" on stderr, exit 2. */

@@ -26,9 +26,15 @@
 #include "daemon_cli.h"
 
 static const char usage[] =
-	"snet-daemon-query [--sciond ADDR] [--timeout-ms MS] [--repeat N [--interval-ms MS]]\n"
-	"       as [IA] | port-range | interfaces |\n"
-	"       services | topology | paths DST [--refresh] | notify-if-down IA ID";
+	"snet-daemon-query [options] REQUEST\n"
+	"One SCION daemon request at a time, its reply printed as Go's daemon.Connector gives it.\n"
+	"REQUEST: as [IA] | port-range | interfaces | services | topology |\n"
+	"         paths DST [--refresh] | notify-if-down IA ID\n"
+	"  --sciond ADDR      the daemon (also --daemon; default $SCION_DAEMON,\n"
+	"                     environment.json, 127.0.0.1:30255)\n"
+	"  --timeout-ms MS    per request (1..3600000)\n"
+	"  --repeat N         the request N times (--interval-ms MS apart), for measurements\n"
+	"Exit: 0 answered, 1 the daemon failed, 2 usage.";
 
 static struct {
 	struct cli_daemon cd;
@@ -269,7 +275,10 @@ static int start(snet_daemon_t *d, int argc, char **argv)
 		return snet_daemon_notify_if_down(d, r, ia_arg(argv[1], "notify-if-down"), id,
 						  done_cb);
 	}
-	cli_usage(usage);
+	cli_bad("snet-daemon-query", "request",
+		"expected as [IA] | port-range | interfaces | services | topology | paths DST "
+		"[--refresh] | notify-if-down IA ID",
+		cmd);
 }
 
 int main(int argc, char **argv)
@@ -295,14 +304,13 @@ int main(int argc, char **argv)
 					rep ? "not 1..100000" : "not 0..100000", argv[i]);
 			*(rep ? &repeat : &interval) = v;
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			printf("usage: %s\n", usage);
-			return 0;
+			cli_help(usage);
 		} else {
-			cli_usage(usage);
+			cli_bad("snet-daemon-query", "option", "unknown (--help lists them)", argv[i]);
 		}
 	}
 	if (i >= argc)
-		cli_usage(usage);
+		cli_usage("snet-daemon-query [options] REQUEST (--help lists them)");
 	uv_loop_t *loop = uv_default_loop();
 	cli_daemon_open(&Q.cd, loop, "snet-daemon-query", sciond, (uint32_t)timeout);
 	int rc = 0;
@@ -327,7 +335,7 @@ int main(int argc, char **argv)
 	if (rc) {
 		fprintf(stderr, "snet-daemon-query: %s\n", err);
 		cli_daemon_close(&Q.cd);
-		return 2;
+		return 1;
 	}
 	cli_daemon_close(&Q.cd);
 	char *s = json_dumps(Q.out, JSON_INDENT(2) | JSON_SORT_KEYS);

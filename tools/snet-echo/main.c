@@ -30,6 +30,7 @@
  * --expect. Both print "route-change gen=G after-seq=S" when netlink events flush the route
  * cache, and "stats ..." on exit. */
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
@@ -374,7 +375,7 @@ static int client_start(const char *local_spec)
 			       ? "[::]:0"
 			       : "0.0.0.0:0";
 	if (cli_parse_sockaddr(spec, &ss) < 0)
-		cli_usage("snet-echo client: bad --local");
+		cli_bad("snet-echo", "--local", "expected IP:PORT", spec);
 	snet_conn_t *c = &app.conns[0];
 	app.nconns = 1;
 	snet_conn_init(&app.net, c);
@@ -421,12 +422,13 @@ static void on_mark(uv_signal_t *s, int signum)
 	fflush(stdout);
 }
 
-static void parse_remote(const char *s, snet_udp_addr *a)
+static void parse_remote(const char *opt, const char *s, snet_udp_addr *a)
 {
-	if (snet_udp_addr_parse(s, strlen(s), a) != 0 || a->host.type == SNET_HOST_NONE) {
-		fprintf(stderr, "snet-echo: bad SCION address '%s'\n", s);
-		exit(2);
-	}
+	int err = snet_udp_addr_parse(s, strlen(s), a);
+	if (err)
+		cli_bad("snet-echo", opt, snet_strerror(err), s);
+	if (a->host.type == SNET_HOST_NONE)
+		cli_bad("snet-echo", opt, "a SCION address with an IP host, [IA,IP]:PORT", s);
 }
 
 enum { OPT_IA = 256, OPT_PORTS, OPT_BIND, OPT_PREFIX, OPT_DEVICE, OPT_ANSWER, OPT_COUNT, OPT_REMOTE, OPT_NH,
@@ -450,11 +452,34 @@ static const struct option longs[] = {
 	{ "sciond", 1, 0, OPT_SCIOND },   { "daemon", 1, 0, OPT_SCIOND },
 	{ "select", 0, 0, OPT_SELECT },   { "probe-interval-ms", 1, 0, OPT_PROBE },
 	{ "hold-down-ms", 1, 0, OPT_HOLD }, { "policy", 1, 0, OPT_POLICY },
-	{ "path-index", 1, 0, OPT_PATH_INDEX },
+	{ "path-index", 1, 0, OPT_PATH_INDEX }, { "help", 0, 0, 'h' },
 	{ 0, 0, 0, 0 },
 };
 
-#define USAGE "snet-echo server|client --ia IA [options] (see the header of tools/snet-echo/main.c)"
+#define USAGE                                                                                      \
+	"snet-echo server [options] (--bind IP:PORT | --bind-prefix IP/LEN:PORT)...\n"              \
+	"       snet-echo client [options] --remote [IA,IP]:PORT\n"                                 \
+	"A SCION/UDP echo server and client (libsnet's end-to-end test tool).\n"                   \
+	"Where the AS comes from (the first that is given):\n"                                     \
+	"  --topology FILE        Go's topology.json\n"                                            \
+	"  --ia IA [--ports A-B]  an AS without a topology file (dispatched ports A-B)\n"         \
+	"  --sciond ADDR          the SCION daemon (also --daemon; default $SCION_DAEMON,\n"       \
+	"                         environment.json, 127.0.0.1:30255)\n"                            \
+	"Both:\n"                                                                                 \
+	"  --device DEV  --mark N  --no-netlink  --verbose\n"                                      \
+	"  --dispatcher SOCKET [--no-reconnect]   dispatcher mode (pre-v0.12 dispatcher)\n"       \
+	"  --count N              server: exit after N datagrams; client: requests (default 1)\n"  \
+	"Server: --answer-echo (answer SCMP echo requests)\n"                                     \
+	"Client:\n"                                                                               \
+	"  --local IP:PORT        bind address (default the wildcard of the remote's family)\n"    \
+	"  --paths FILE [--path-index N]   path from an snet-topogen path file (else the daemon)\n"\
+	"  --path-hex HEX [--path-type N] --next-hop IP:PORT   a raw path\n"                      \
+	"  --interval-ms MS (default 10; 0: as fast as --window allows)  --window N (1..64)\n"     \
+	"  --timeout-ms MS (default 2000)  --expect [IA,IP]:PORT  --min-replies N\n"               \
+	"  --select [--policy FILE] [--probe-interval-ms N] [--hold-down-ms N]   path selector\n"  \
+	"  --corrupt-mac | --corrupt-hop N   flip a bit of a hop's MAC (router tests)\n"           \
+	"Exit: 0 ok, 1 replies missing or from another address than --expect, 2 usage."
+#define SHORT_USAGE "snet-echo server|client [options] (snet-echo --help lists them)"
 
 struct args {
 	const char *ia, *ports, *local, *topo, *paths, *sciond, *binds[MAX_CONNS];
@@ -465,72 +490,70 @@ struct args {
 	long path_index;
 };
 
-static long num(const char *s)
+static const char *opt_name; /* the option being parsed, for errors */
+
+static long num(const char *s, long max)
 {
-	char *e;
-	long v = strtol(s, &e, 0);
-	if (*e || e == s || v < 0)
-		cli_usage(USAGE);
-	return v;
+	return cli_num("snet-echo", opt_name, s, 0, max);
 }
 
 static void parse_opt(int o, const char *v, struct args *a)
 {
 	switch (o) {
+	case 'h': cli_help(USAGE);
 	case OPT_IA: a->ia = v; break;
 	case OPT_PORTS: a->ports = v; break;
 	case OPT_BIND:
 	case OPT_PREFIX:
 		if (a->nbinds == MAX_CONNS)
-			cli_usage(USAGE);
+			cli_bad("snet-echo", opt_name, "at most 8 binds", v);
 		a->prefix[a->nbinds] = o == OPT_PREFIX;
 		a->binds[a->nbinds++] = v;
 		break;
 	case OPT_DEVICE: app.device = v; break;
 	case OPT_ANSWER: app.answer_echo = true; break;
-	case OPT_COUNT: app.count = num(v); break;
-	case OPT_REMOTE: parse_remote(v, &app.remote); break;
+	case OPT_COUNT: app.count = num(v, LONG_MAX); break;
+	case OPT_REMOTE: parse_remote(opt_name, v, &app.remote); break;
 	case OPT_NH:
 		if (cli_parse_sockaddr(v, &app.remote.next_hop) < 0)
-			cli_usage(USAGE);
+			cli_bad("snet-echo", opt_name, "expected IP:PORT", v);
 		break;
 	case OPT_PATH: {
 		int n = cli_hex(v, app.path, sizeof(app.path));
 		if (n < 0)
-			cli_usage(USAGE);
+			cli_bad("snet-echo", opt_name, "expected hex of at most 1020 bytes", v);
 		app.remote.path_len = (size_t)n;
 		app.remote.path = app.path;
 		if (!a->path_type)
 			a->path_type = SNET_PATH_SCION;
 		break;
 	}
-	case OPT_PTYPE: a->path_type = (int)num(v); break;
+	case OPT_PTYPE: a->path_type = (int)num(v, 255); break;
 	case OPT_LOCAL: a->local = v; break;
-	case OPT_MARK: app.mark = (uint32_t)num(v); break;
-	case OPT_INTERVAL: app.interval_ms = num(v); break;
-	case OPT_WINDOW:
-		app.window = num(v);
-		if (app.window < 1 || app.window > SEND_SLOTS)
-			cli_usage("snet-echo: --window: expected 1..64");
+	case OPT_MARK: app.mark = (uint32_t)num(v, UINT32_MAX); break;
+	case OPT_INTERVAL: app.interval_ms = num(v, 3600000); break;
+	case OPT_WINDOW: app.window = cli_num("snet-echo", opt_name, v, 1, SEND_SLOTS); break;
+	case OPT_TIMEOUT: app.timeout_ms = num(v, 3600000); break;
+	case OPT_EXPECT:
+		parse_remote(opt_name, v, &app.expect);
+		app.has_expect = true;
 		break;
-	case OPT_TIMEOUT: app.timeout_ms = num(v); break;
-	case OPT_EXPECT: parse_remote(v, &app.expect); app.has_expect = true; break;
-	case OPT_MIN: app.min_replies = num(v); break;
+	case OPT_MIN: app.min_replies = num(v, LONG_MAX); break;
 	case OPT_VERBOSE: app.verbose = true; break;
 	case OPT_NONL: a->no_netlink = true; break;
 	case OPT_TOPO: a->topo = v; break;
 	case OPT_PATHS: a->paths = v; break;
 	case OPT_CORRUPT: a->corrupt_mac = true; break;
-	case OPT_CORRUPT_HOP: a->corrupt_mac = true, a->corrupt_hop = (int)num(v); break;
+	case OPT_CORRUPT_HOP: a->corrupt_mac = true, a->corrupt_hop = (int)num(v, 63); break;
 	case OPT_DISP: app.dispatcher = v; break;
 	case OPT_NO_RECONNECT: app.disp_flags = SNET_DISP_NO_RECONNECT; break;
 	case OPT_SCIOND: a->sciond = v; break;
 	case OPT_SELECT: app.select = true; break;
-	case OPT_PROBE: app.sel_args.probe_interval_ms = num(v); break;
-	case OPT_HOLD: app.sel_args.hold_down_ms = num(v); break;
+	case OPT_PROBE: app.sel_args.probe_interval_ms = num(v, 3600000); break;
+	case OPT_HOLD: app.sel_args.hold_down_ms = num(v, 3600000); break;
 	case OPT_POLICY: app.sel_args.policy = v; break;
-	case OPT_PATH_INDEX: a->path_index = num(v); break;
-	default: cli_usage(USAGE);
+	case OPT_PATH_INDEX: a->path_index = num(v, 63); break;
+	default: cli_usage(SHORT_USAGE);
 	}
 }
 
@@ -575,8 +598,10 @@ static void corrupt_hop(const snet_path *p, int h)
 	char ia[SNET_IA_STRLEN];
 	memcpy(app.path, p->raw, p->len);
 	snet_scion_raw_parse(app.path, p->len, &r);
-	if (h >= r.num_hops)
-		cli_usage("snet-echo: --corrupt-hop past the path's hops");
+	if (h >= r.num_hops) {
+		snprintf(ia, sizeof(ia), "%d", h);
+		cli_bad("snet-echo", "--corrupt-hop", "past the path's hops", ia);
+	}
 	app.path[SNET_META_LEN + r.num_inf * SNET_INFO_LEN + h * SNET_HOP_LEN + 6] ^= 1;
 	app.remote.path = app.path;
 	snet_ia_format(hop_owner(p, &r, h), ia, sizeof(ia));
@@ -636,16 +661,23 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	struct args a = { 0 };
 	int o;
+	int idx;
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+		cli_help(USAGE);
 	if (argc < 2)
-		cli_usage(USAGE);
+		cli_usage(SHORT_USAGE);
 	app.server = strcmp(argv[1], "server") == 0;
 	if (!app.server && strcmp(argv[1], "client") != 0)
-		cli_usage(USAGE);
+		cli_bad("snet-echo", "mode", "expected server or client", argv[1]);
 	optind = 2;
-	while ((o = getopt_long(argc, argv, "", longs, NULL)) != -1)
+	while ((o = getopt_long(argc, argv, "h", longs, &idx)) != -1) {
+		static char name[32];
+		snprintf(name, sizeof(name), "--%s", o == 'h' || o == '?' ? "" : longs[idx].name);
+		opt_name = name;
 		parse_opt(o, optarg, &a);
+	}
 	if (optind != argc)
-		cli_usage(USAGE);
+		cli_bad("snet-echo", "arguments", "unexpected", argv[optind]);
 	app.remote.path_type = (uint8_t)a.path_type;
 	app.loop = uv_default_loop();
 	app.start_ns = uv_hrtime();
@@ -670,7 +702,7 @@ int main(int argc, char **argv)
 	}
 	if (app.server) {
 		if (a.nbinds == 0)
-			cli_usage("snet-echo server: --bind or --bind-prefix is required");
+			cli_usage("snet-echo server: --bind or --bind-prefix is required (snet-echo --help)");
 		for (int i = 0; i < a.nbinds; i++) {
 			app.nconns = i + 1;
 			int err = server_bind(&app.conns[i], a.binds[i], a.prefix[i]);
@@ -679,7 +711,7 @@ int main(int argc, char **argv)
 		}
 	} else {
 		if (app.remote.host.type == SNET_HOST_NONE)
-			cli_usage("snet-echo client: --remote is required");
+			cli_usage("snet-echo client: --remote is required (snet-echo --help)");
 		if (!app.count)
 			app.count = 1;
 		int err = client_start(a.local);

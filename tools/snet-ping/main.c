@@ -21,8 +21,18 @@
 #include "source.h"
 
 #define USAGE                                                                                      \
-	"snet-ping [--sciond ADDR] [--topology FILE] [--paths FILE] [--sequence SEQ] [--count N]\n" \
-	"          [--interval-ms MS] [--timeout-ms MS] [--local IP] IA,HOST"
+	"snet-ping [options] IA,IP\n"                                                           \
+	"SCMP echo to a SCION host, as Go's `scion ping` (its output and exit codes).\n"          \
+	"  --sciond ADDR      the SCION daemon (also --daemon; default $SCION_DAEMON,\n"           \
+	"                     environment.json, 127.0.0.1:30255)\n"                                \
+	"  --topology FILE    Go's topology.json instead of asking the daemon for the AS\n"        \
+	"  --paths FILE       paths from an snet-topogen path file instead of the daemon\n"       \
+	"  --sequence SEQ     only paths that match Go's hop-predicate sequence\n"                 \
+	"  -c, --count N      echo requests (1..65535, default 3)\n"                              \
+	"  --interval-ms MS   between requests (default 1000)\n"                                 \
+	"  --timeout-ms MS    wait for the last reply (default 1000)\n"                          \
+	"  --local IP         the source address (default the kernel's choice per path)\n"       \
+	"Exit: 0 a reply came, 1 no reply, 2 any other error."
 #define MAX_COUNT 65535 /* the SCMP sequence number has 16 bits (Go: --count is uint16) */
 
 static struct ping {
@@ -191,29 +201,34 @@ int main(int argc, char **argv)
 		{ "topology", 1, 0, 't' },    { "paths", 1, 0, 'p' },   { "count", 1, 0, 'c' },
 		{ "interval-ms", 1, 0, 'i' }, { "timeout-ms", 1, 0, 'w' }, { "local", 1, 0, 'l' },
 		{ "sciond", 1, 0, 's' },      { "daemon", 1, 0, 's' },  { "sequence", 1, 0, 'q' },
-		{ 0, 0, 0, 0 },
+		{ "help", 0, 0, 'h' },        { 0, 0, 0, 0 },
 	};
 	const char *topo = NULL, *paths = NULL, *local = NULL, *sciond = NULL, *sequence = NULL;
 	int o;
-	while ((o = getopt_long(argc, argv, "c:", longs, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "c:h", longs, NULL)) != -1) {
 		switch (o) {
+		case 'h': cli_help(USAGE);
 		case 't': topo = optarg; break;
 		case 'p': paths = optarg; break;
-		case 'c': P.count = atol(optarg); break;
-		case 'i': P.interval_ms = atol(optarg); break;
-		case 'w': P.timeout_ms = atol(optarg); break;
+		case 'c': P.count = cli_num("snet-ping", "--count", optarg, 1, MAX_COUNT); break;
+		case 'i':
+			P.interval_ms = cli_num("snet-ping", "--interval-ms", optarg, 0, 3600000);
+			break;
+		case 'w':
+			P.timeout_ms = cli_num("snet-ping", "--timeout-ms", optarg, 0, 3600000);
+			break;
 		case 'l': local = optarg; break;
 		case 's': sciond = optarg; break;
 		case 'q': sequence = optarg; break;
-		default: cli_usage(USAGE);
+		default: cli_usage("snet-ping [options] IA,IP (snet-ping --help lists them)");
 		}
 	}
-	if (optind + 1 != argc || P.count <= 0 ||
-	    snet_udp_addr_parse(argv[optind], strlen(argv[optind]), &P.dst) ||
-	    P.dst.host.type == SNET_HOST_NONE)
-		cli_usage(USAGE);
-	if (P.count > MAX_COUNT)
-		cli_usage("snet-ping: --count: at most 65535 (the SCMP sequence number has 16 bits)");
+	if (optind + 1 != argc)
+		cli_usage("snet-ping [options] IA,IP (snet-ping --help lists them)");
+	int perr = snet_udp_addr_parse(argv[optind], strlen(argv[optind]), &P.dst);
+	if (perr || P.dst.host.type == SNET_HOST_NONE)
+		cli_bad("snet-ping", "destination", perr ? snet_strerror(perr) : "expected IA,IP",
+			argv[optind]);
 	P.sent_at = calloc((size_t)P.count, sizeof(*P.sent_at));
 	P.rtt = malloc((size_t)P.count * sizeof(*P.rtt));
 	if (!P.sent_at || !P.rtt)

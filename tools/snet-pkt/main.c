@@ -3,11 +3,16 @@
  * Exit status: 0 ok, 1 malformed input, 2 bad command line. */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pkt_json.h"
+
+#ifndef SNET_DOCDIR
+#define SNET_DOCDIR "/usr/local/share/doc/snet"
+#endif
 
 #define PKT_MAX 65536 + SNET_MAX_HDR_LEN + 2048
 
@@ -30,12 +35,36 @@ static void usage(FILE *f)
 		   "  reply   packet -> the reply Go would send\n"
 		   "  addr    lines \"ia TEXT\" or \"udp TEXT\" -> \"ok CANONICAL\" or \"err NAME\"\n"
 		   "  mac     lines \"MASTERKEY_HEX SEGID TS EXPTIME INGRESS EGRESS\" -> 6-byte MAC hex\n"
-		   "  --jsonl many packets: one per input line (decode: hex; encode: JSON)\n");
+		   "  --hex   packets as hex text instead of raw bytes\n"
+		   "  --jsonl many packets: one per input line (decode: hex; encode: JSON)\n"
+		   "The JSON schema and the error lines: " SNET_DOCDIR "/snet-pkt.md\n"
+		   "(tools/snet-pkt/README.md in the source tree).\n"
+		   "Exit: 0 ok, 1 malformed input, 2 bad command line.\n");
 }
 
-static void report(int err, const char *msg, size_t off)
+/* What went wrong with one input, for the error line. */
+struct fault {
+	char msg[320];
+	long off; /* the byte of the packet it was found at, or -1 */
+};
+
+static int fault(struct fault *f, int err, const char *fmt, ...)
 {
-	fprintf(stderr, "snet-pkt: %s: %s at byte %zu\n", snet_err_name(err), msg, off);
+	va_list ap;
+	f->off = -1;
+	va_start(ap, fmt);
+	vsnprintf(f->msg, sizeof(f->msg), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+/* Every error the same way, on stderr: "snet-pkt: [line N: ]NAME: message". */
+static void report(long line, int err, const struct fault *f)
+{
+	if (line)
+		fprintf(stderr, "snet-pkt: line %ld: %s: %s\n", line, snet_err_name(err), f->msg);
+	else
+		fprintf(stderr, "snet-pkt: %s: %s\n", snet_err_name(err), f->msg);
 }
 
 static char *read_all(const char *file, size_t *len)
@@ -77,13 +106,22 @@ static void write_pkt(const uint8_t *b, size_t n, bool hex)
 	}
 }
 
-/* One packet's worth of input -> output. Returns 0 or an error; *off and *msg describe it. */
-static int decode_one(const uint8_t *b, size_t n, size_t *off)
+/* A packet that does not parse: the error and the byte it was found at. */
+static int bad_packet(struct fault *f, int err, size_t off)
+{
+	fault(f, err, "%s at byte %zu", snet_strerror(err), off);
+	f->off = (long)off;
+	return err;
+}
+
+/* One packet's worth of input -> output. Returns 0 or an error that f describes. */
+static int decode_one(const uint8_t *b, size_t n, struct fault *f)
 {
 	snet_pkt p;
-	int r = snet_pkt_parse(b, n, &p, off);
+	size_t off;
+	int r = snet_pkt_parse(b, n, &p, &off);
 	if (r < 0)
-		return r;
+		return bad_packet(f, r, off);
 	json_t *j = pkt_to_json(&p);
 	char *s = json_dumps(j, JSON_COMPACT);
 	printf("%s\n", s);
@@ -92,50 +130,49 @@ static int decode_one(const uint8_t *b, size_t n, size_t *off)
 	return 0;
 }
 
-static int reply_one(const uint8_t *b, size_t n, bool hex, size_t *off)
+static int reply_one(const uint8_t *b, size_t n, bool hex, struct fault *f)
 {
 	snet_pkt p, r;
-	int e = snet_pkt_parse(b, n, &p, off);
+	size_t off;
+	int e = snet_pkt_parse(b, n, &p, &off);
 	if (e < 0)
-		return e;
-	*off = 0;
-	if ((e = snet_pkt_reply(&p, &r, pathbuf, sizeof(pathbuf))) < 0)
-		return e;
-	if ((e = snet_pkt_emit(&r, SNET_EMIT_FIX, out, sizeof(out))) < 0)
-		return e;
+		return bad_packet(f, e, off);
+	if ((e = snet_pkt_reply(&p, &r, pathbuf, sizeof(pathbuf))) < 0 ||
+	    (e = snet_pkt_emit(&r, SNET_EMIT_FIX, out, sizeof(out))) < 0)
+		return fault(f, e, "no reply: %s", snet_strerror(e));
 	write_pkt(out, (size_t)e, hex);
 	return 0;
 }
 
-static int encode_one(const char *text, size_t len, bool hex, size_t *off, const char **what)
+static int encode_one(const char *text, size_t len, bool hex, struct fault *f)
 {
 	json_error_t jerr;
+	const char *what;
 	json_t *j = json_loadb(text, len, 0, &jerr);
-	if (!j) {
-		*off = (size_t)jerr.position;
-		*what = "JSON";
-		return SNET_E_BAD_JSON;
-	}
-	int n = pkt_from_json(j, out, sizeof(out), what);
+	if (!j)
+		return fault(f, SNET_E_BAD_JSON, "JSON line %d column %d: %s", jerr.line, jerr.column,
+			     jerr.text);
+	int n = pkt_from_json(j, out, sizeof(out), &what);
 	json_decref(j);
-	*off = 0;
 	if (n < 0)
-		return n;
+		return fault(f, n, "%s", what);
 	write_pkt(out, (size_t)n, hex);
 	return 0;
 }
 
 /* Raw or hex input to packet bytes. */
-static int to_bytes(const char *in, size_t len, bool hex, const uint8_t **b, size_t *n, size_t *off)
+static int to_bytes(const char *in, size_t len, bool hex, const uint8_t **b, size_t *n,
+		    struct fault *f)
 {
+	size_t off;
 	if (!hex) {
 		*b = (const uint8_t *)in;
 		*n = len;
 		return 0;
 	}
-	int r = snet_hex_decode(in, len, pkt, sizeof(pkt), off);
+	int r = snet_hex_decode(in, len, pkt, sizeof(pkt), &off);
 	if (r < 0)
-		return r;
+		return fault(f, r, "%s at character %zu", snet_strerror(r), off);
 	*b = pkt;
 	*n = (size_t)r;
 	return 0;
@@ -167,63 +204,75 @@ static int addr_one(const char *line, size_t len)
 }
 
 /* mac: a hop field's MAC under a master key (PBKDF2 then AES-CMAC). */
-static int mac_one(const char *line, size_t len)
+static int mac_one(const char *line, size_t len, struct fault *f)
 {
-	char hexkey[130], tmp[256];
+	char hexkey[130], tmp[256], end;
 	unsigned seg, exp, in, eg;
 	unsigned long ts;
 	uint8_t master[64], key[16], mac[16];
 	snprintf(tmp, sizeof(tmp), "%.*s", (int)len, line);
-	if (sscanf(tmp, "%129s %u %lu %u %u %u", hexkey, &seg, &ts, &exp, &in, &eg) != 6)
-		return SNET_E_BAD_FIELD;
+	if (sscanf(tmp, "%129s %u %lu %u %u %u %c", hexkey, &seg, &ts, &exp, &in, &eg, &end) != 6 ||
+	    seg > 0xffff || ts > 0xffffffff || exp > 0xff || in > 0xffff || eg > 0xffff)
+		return fault(f, SNET_E_BAD_FIELD,
+			     "expected MASTERKEY_HEX SEGID(16 bits) TS(32) EXPTIME(8) INGRESS(16) "
+			     "EGRESS(16)");
 	size_t off;
 	int n = snet_hex_decode(hexkey, strlen(hexkey), master, sizeof(master), &off);
 	if (n <= 0 || snet_hf_key_derive(master, (size_t)n, key))
-		return SNET_E_BAD_HEX;
+		return fault(f, SNET_E_BAD_HEX, "master key: expected 1..64 bytes of hex");
 	snet_hop_field h = { .exp_time = (uint8_t)exp, .cons_ingress = (uint16_t)in,
 			     .cons_egress = (uint16_t)eg };
 	if (snet_hf_mac(key, (uint16_t)seg, (uint32_t)ts, &h, mac))
-		return SNET_E_BAD_FIELD;
+		return fault(f, SNET_E_BAD_FIELD, "MAC computation failed");
 	hex_encode(mac, SNET_MAC_LEN, tmp);
 	printf("%s\n", tmp);
 	return 0;
 }
 
-static int run_one(const struct opts *o, const char *in, size_t len, size_t *off, const char **msg)
+static int run_one(const struct opts *o, const char *in, size_t len, struct fault *f)
 {
-	const uint8_t *b;
-	size_t n;
+	const uint8_t *b = NULL;
+	size_t n = 0;
 	int r;
-	*msg = NULL;
 	if (o->mode == ENCODE)
-		return encode_one(in, len, o->hex, off, msg);
+		return encode_one(in, len, o->hex, f);
 	if (o->mode == ADDR)
 		return addr_one(in, len);
 	if (o->mode == MAC)
-		return mac_one(in, len);
-	if ((r = to_bytes(in, len, o->hex || o->jsonl, &b, &n, off)) < 0)
+		return mac_one(in, len, f);
+	if ((r = to_bytes(in, len, o->hex || o->jsonl, &b, &n, f)) < 0)
 		return r;
-	return o->mode == DECODE ? decode_one(b, n, off) : reply_one(b, n, o->hex, off);
+	return o->mode == DECODE ? decode_one(b, n, f) : reply_one(b, n, o->hex, f);
 }
 
-static void jsonl_error(int err, size_t off)
+/* Line modes keep one output line per input line: a bad line leaves a mark in place (JSON
+ * for decode/encode, "err NAME" for mac, as addr prints), its reason goes to stderr. */
+static void line_error(const struct opts *o, long no, int err, const struct fault *f)
 {
-	printf("{\"error\": \"%s\", \"offset\": %zu}\n", snet_err_name(err), off);
+	report(no, err, f);
+	if (o->mode == MAC)
+		printf("err %s\n", snet_err_name(err));
+	else if (f->off >= 0)
+		printf("{\"error\": \"%s\", \"line\": %ld, \"offset\": %ld}\n", snet_err_name(err),
+		       no, f->off);
+	else
+		printf("{\"error\": \"%s\", \"line\": %ld}\n", snet_err_name(err), no);
 }
 
-static int run_jsonl(const struct opts *o, char *in, size_t len)
+static int run_lines(const struct opts *o, char *in, size_t len)
 {
 	int bad = 0;
+	long no = 0;
 	char *line = in, *end = in + len;
 	while (line < end) {
 		char *nl = memchr(line, '\n', (size_t)(end - line));
 		size_t ll = nl ? (size_t)(nl - line) : (size_t)(end - line);
-		size_t off = 0;
-		const char *msg;
+		struct fault f;
+		no++;
 		if (ll > 0 && strspn(line, " \t\r") < ll) {
-			int r = run_one(o, line, ll, &off, &msg);
+			int r = run_one(o, line, ll, &f);
 			if (r < 0) {
-				jsonl_error(r, off);
+				line_error(o, no, r, &f);
 				bad = 1;
 			}
 		}
@@ -286,13 +335,12 @@ int main(int argc, char **argv)
 	}
 	int rc = 0;
 	if (o.jsonl) {
-		rc = run_jsonl(&o, in, len);
+		rc = run_lines(&o, in, len);
 	} else {
-		size_t off = 0;
-		const char *msg;
-		int r = run_one(&o, in, len, &off, &msg);
+		struct fault f;
+		int r = run_one(&o, in, len, &f);
 		if (r < 0) {
-			report(r, msg ? msg : snet_strerror(r), off);
+			report(0, r, &f);
 			rc = 1;
 		}
 	}

@@ -127,10 +127,27 @@ static json_t *run(json_t *in)
 	return json_pack("{s:o}", "selected", out);
 }
 
+static const char usage[] =
+	"usage: snet-policy < CASES.jsonl\n"
+	"Go's path policy language (sequences, ACLs, policy JSON) over JSON lines.\n"
+	"Each input line: {\"paths\": [PATH, ...], and one of \"sequence\": \"...\",\n"
+	"  \"policy\": {...}, or \"policies\": {NAME: {...}, ...} with \"name\": NAME}\n"
+	"  PATH: {\"src\": IA, \"dst\": IA, \"interfaces\": [{\"isd_as\": IA, \"id\": N}, ...],\n"
+	"         \"mtu\": N, \"expiry\": UNIX, \"latency\": [NS, ...], \"bandwidth\": [KBPS, ...]}\n"
+	"Each output line: {\"selected\": [indices of the paths kept, in the policy's order]}\n"
+	"  or {\"error\": \"...\"} for a bad policy.\n"
+	"  -h, --help   this text (snet-policy has no other options)\n"
+	"Exit: 0 done, 1 a line is not a JSON object, 2 usage.\n";
+
 int main(int argc, char **argv)
 {
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		fputs(usage, stdout);
+		return 0;
+	}
 	if (argc != 1) {
-		fprintf(stderr, "usage: snet-policy < cases.jsonl (see tools/snet-policy/main.c)\n");
+		fprintf(stderr, "snet-policy: unexpected argument '%s'\n", argv[1]);
+		fprintf(stderr, "usage: snet-policy < CASES.jsonl (--help)\n");
 		return 2;
 	}
 	char *line = NULL;

@@ -19,9 +19,20 @@
 #include "showpaths.h"
 
 static const char usage[] =
-	"snet-showpaths DST_IA [--sciond ADDR] [--format human|json] [--extended] [--no-probe]\n"
-	"       [--refresh] [-m MAX] [--timeout DURATION] [--local IP] [--epic] [--no-color]\n"
-	"       [--sequence SEQ]";
+	"snet-showpaths DST_IA [options]\n"
+	"The paths to DST_IA from the SCION daemon, as Go's `scion showpaths` prints them.\n"
+	"  --sciond ADDR         the daemon (also --daemon; default $SCION_DAEMON,\n"
+	"                        environment.json, 127.0.0.1:30255)\n"
+	"  --format human|json   output (default human; json is Go's, byte for byte)\n"
+	"  -e, --extended        every metadata field\n"
+	"  -m, --maxpaths N      at most N paths (default 10)\n"
+	"  --no-probe            do not probe the paths' liveness\n"
+	"  -r, --refresh         ask the daemon to fetch fresh paths\n"
+	"  --timeout DURATION    overall, as Go's durations (default 5s)\n"
+	"  -l, --local IP        the source address of probes\n"
+	"  --sequence SEQ        only paths that match Go's hop-predicate sequence\n"
+	"  --epic  --no-color    as in Go\n"
+	"Exit: Go's (0 paths found, 1 none, 2 other errors).";
 
 struct args {
 	const char *sciond, *format, *local, *sequence;

@@ -22,8 +22,16 @@
 
 #define PROBES 3
 #define USAGE                                                                                      \
-	"snet-traceroute [--sciond ADDR] [--topology FILE] [--paths FILE] [--sequence SEQ]\n"      \
-	"                [--timeout DURATION] [--local IP] IA,HOST"
+	"snet-traceroute [options] IA,HOST\n"                                                     \
+	"SCMP traceroute along a path to a SCION host, as Go's `scion traceroute`.\n"            \
+	"  --sciond ADDR        the daemon (also --daemon; default $SCION_DAEMON,\n"              \
+	"                       environment.json, 127.0.0.1:30255)\n"                             \
+	"  --topology FILE      Go's topology.json instead of asking the daemon for the AS\n"     \
+	"  --paths FILE         paths from an snet-topogen path file instead of the daemon\n"    \
+	"  --sequence SEQ       only paths that match Go's hop-predicate sequence\n"             \
+	"  --timeout DURATION   per probe, as Go's durations (default 1s)\n"                      \
+	"  -l, --local IP       the source address (default the kernel's choice)\n"             \
+	"Exit: Go's (0 done, 2 errors)."
 
 /* One interface to probe: the hop field and which of its alerts. */
 struct probe_at {
