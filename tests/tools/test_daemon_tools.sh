@@ -14,12 +14,7 @@ fake=$!
 trap 'kill $fake 2>/dev/null; wait $fake 2>/dev/null; rm -rf "$T"' EXIT
 for _ in $(seq 1 100); do grep -q listening "$T/fake.log" && break; sleep 0.05; done
 ADDR=127.0.0.1:$(awk '{ print $2 }' "$T/fake.log")
-pass=0 fail=0
-check() { # NAME COMMAND...: ok when it succeeds
-	local what=$1
-	shift
-	if "$@"; then echo "ok - $what"; pass=$((pass + 1)); else echo "FAIL - $what"; fail=$((fail + 1)); fi
-}
+source "$(dirname "$0")/../lib/tap.sh"
 same() { # NAME EXPECTED-FILE RC-FILE COMMAND...
 	local name=$1 exp=$2 rcf=$3 rc
 	shift 3
@@ -86,5 +81,4 @@ err "unknown option" "option: unknown .*--bogus" "$DQ" --bogus as
 check "--help on stdout, exit 0" bash -c "'$DQ' --help | grep -q '^usage: snet-daemon-query'"
 # SCION_DAEMON is read when --sciond is absent.
 check "SCION_DAEMON" env SCION_DAEMON="$ADDR" "$DQ" port-range
-echo "$pass passed, $fail failed"
-[[ $fail == 0 ]]
+finish

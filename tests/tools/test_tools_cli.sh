@@ -4,14 +4,9 @@
 # argument named, with why, and exit 2 (usage); nothing left for the user to guess.
 set -uo pipefail
 BUILD=$1
-pass=0 fail=0
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-check() {
-	local what=$1
-	shift
-	if "$@"; then echo "ok - $what"; pass=$((pass + 1)); else echo "FAIL - $what"; fail=$((fail + 1)); fi
-}
+source "$(dirname "$0")/../lib/tap.sh"
 TOOLS=(tools/snet-echo tools/snet-ping tools/snet-pkt tools/snet-policy tools/snet-showpaths
 	tools/snet-traceroute tools/snet-daemon-query dispatcher/snet-dispatcher
 	topology/snet-topogen acceptance/router/snet-br)
@@ -58,5 +53,4 @@ bad "topogen --max-paths" "--max-paths: expected 1..4096, got '0'" \
 	"$B/topology/snet-topogen" a b --max-paths 0
 bad "topogen unknown option" "unknown option, got '--controls'" "$B/topology/snet-topogen" a b --controls
 bad "br argument" "unexpected argument '--bogus'" "$B/acceptance/router/snet-br" --bogus
-echo "$pass passed, $fail failed"
-[[ $fail == 0 ]]
+finish

@@ -5,12 +5,7 @@ set -euo pipefail
 TOPOGEN=$1 DESC_DIR=$2
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-check() {
-	local what=$1
-	shift
-	if "$@"; then echo "ok - $what"; pass=$((pass + 1)); else echo "FAIL - $what"; fail=$((fail + 1)); fi
-}
+source "$(dirname "$0")/../lib/tap.sh"
 mode() { stat -c %a "$1"; }
 
 "$TOPOGEN" "$DESC_DIR/multihomed.json" "$T/out" >/dev/null
@@ -89,5 +84,4 @@ check "every example description passes --check" \
 	bash -c "for f in '$DESC_DIR'/*.json; do '$TOPOGEN' \"\$f\" --check || exit 1; done"
 check "--help on stdout, exit 0, names the format document" \
 	bash -c "'$TOPOGEN' --help 2>/dev/null | grep -q 'topogen.md'"
-echo "$pass passed, $fail failed"
-[[ $fail == 0 ]]
+finish
