@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# One entry point: ./snet.sh demo | test | bench | fuzz SECONDS
+# One entry point: ./snet.sh demo | test | bench | package | fuzz SECONDS
 # Each subcommand installs missing Debian packages, builds what it needs and runs.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -10,7 +10,7 @@ export DEBIAN_FRONTEND=noninteractive
 # Debian packages we build and test with; installed only when missing.
 PKGS=(build-essential cmake ninja-build pkg-config libuv1-dev libjansson-dev libcmocka-dev
 	libmnl-dev libssl-dev libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler clang-14
-	libclang-rt-14-dev llvm-14 iproute2 xxd nftables)
+	libclang-rt-14-dev llvm-14 iproute2 xxd nftables file)
 
 log() { echo "snet.sh: $*" >&2; }
 
@@ -37,6 +37,13 @@ build() {
 }
 
 build_release() { build build -DCMAKE_BUILD_TYPE=Release; }
+# The Debian packages (cmake/package.cmake) from their own build: installed under /usr, which
+# the tools have compiled in for their documents.
+build_packages() {
+	build build-deb -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr -DSNET_TESTS=OFF
+	rm -rf "$top/build-deb/packages"
+	(cd "$top/build-deb" && cpack >&2)
+}
 build_asan() { build build-asan -DCMAKE_BUILD_TYPE=Debug -DSNET_SANITIZE=ON; }
 build_fuzz() {
 	build build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSNET_FUZZ=ON \
@@ -59,6 +66,11 @@ cmd_test() {
 	run_ctest build e2e
 	# The tools and the acceptance run again on the sanitizer build: a crash, a leak or UB in
 	# a tool shows there first (snet-ping's memcpy from NULL hid on the Release build).
+	# The Debian packages: installed with apt-get, used, purged (tests/tools/test_deb.sh).
+	build_packages
+	log "tests/tools/test_deb.sh"
+	"$top/tests/tools/test_deb.sh" "$top/build-deb/packages" "$top/build/tests/fake_daemon" \
+		"$top/tests/data"
 	log "ctest -L e2e -LE install in build-asan"
 	(cd "$top/build-asan" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1 ctest -L e2e -LE install --output-on-failure)
@@ -74,6 +86,12 @@ cmd_demo() {
 	# The multihomed acceptance topology: for each client, the address that answered and the
 	# border router it came through.
 	SNET_BUILD_DIR="$top/build" "$top/acceptance/multihomed/run"
+}
+
+cmd_package() {
+	install_deps
+	build_packages
+	ls "$top"/build-deb/packages/*.deb
 }
 
 cmd_bench() {
@@ -148,11 +166,12 @@ cmd_fuzz() {
 	done
 }
 
-USAGE="usage: ./snet.sh demo | test | bench | fuzz SECONDS [TARGET...]
-  demo   install what is missing, build, run the multihomed acceptance topology
-  test   install, build, run every test (plain, ASan+UBSan, end to end, Go interop)
-  bench  benchmarks beside Go and the kernel
-  fuzz   every libFuzzer target (or the TARGETs named) for SECONDS each"
+USAGE="usage: ./snet.sh demo | test | bench | package | fuzz SECONDS [TARGET...]
+  demo     install what is missing, build, run the multihomed acceptance topology
+  test     install, build, run every test (plain, ASan+UBSan, end to end, packages, Go interop)
+  bench    benchmarks beside Go and the kernel
+  package  the Debian packages libsnetX.Y, libsnet-dev and snet-tools, in build-deb/packages
+  fuzz     every libFuzzer target (or the TARGETs named) for SECONDS each"
 
 # usage [WHY]: the reason and the usage on stderr, exit 2.
 usage() {
@@ -161,7 +180,7 @@ usage() {
 	exit 2
 }
 
-# demo, test and bench take no arguments: a stray one is a mistake, not an option ignored.
+# demo, test, bench and package take no arguments: a stray one is a mistake, not an option ignored.
 no_args() {
 	[[ $# -le 1 ]] || usage "$1: unexpected argument '$2'"
 }
@@ -170,6 +189,7 @@ case ${1:-} in
 demo) no_args "$@"; cmd_demo ;;
 test) no_args "$@"; cmd_test ;;
 bench) no_args "$@"; cmd_bench ;;
+package) no_args "$@"; cmd_package ;;
 fuzz) shift; cmd_fuzz "$@" ;;
 -h | --help | help) echo "$USAGE" ;;
 '') usage ;;
