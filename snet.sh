@@ -114,6 +114,8 @@ cmd_bench() {
 					printf "bench codec_vs_go_decode %.3f x\n", v["go_slayers_decode_ns"] / v["codec_decode_nocsum_ns"]
 				if (v["conn_echo_pps"] > 0 && v["go_snet_echo_pps"] > 0)
 					printf "bench conn_vs_go_echo %.3f x\n", v["conn_echo_pps"] / v["go_snet_echo_pps"]
+				if (v["bulk_gbps"] > 0 && v["go_snet_bulk_gbps"] > 0)
+					printf "bench bulk_vs_go %.3f x\n", v["bulk_gbps"] / v["go_snet_bulk_gbps"]
 			}'
 	else
 		echo "snet.sh: no Go 1.26.4 or newer: the Go side-by-side figures are skipped" >&2

@@ -35,10 +35,13 @@ extern volatile uint64_t bench_sink;
 
 void bench_codec(void);
 void bench_conn(void);
+void bench_bulk(void);
 void bench_disp(void);
 int bench_daemon(const char *addr, const char *dst, long n);
 void bench_select(void);
 void bench_footprint(void);
-double bench_conn_echo_pps(const char *disp_path, uint16_t port);
+/* The raw baseline's batching: no GSO, no GRO. */
+#define SNET_ECHO_PLAIN (SNET_NETWORK_NO_GSO | SNET_NETWORK_NO_GRO)
+double bench_conn_echo_pps(const char *disp_path, uint16_t port, unsigned net_flags);
 
 #endif

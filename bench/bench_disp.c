@@ -18,10 +18,10 @@ void bench_disp(void)
 	snprintf(path, sizeof(path), "/tmp/snet-bench-%d.sock", (int)getpid());
 	double via = -1;
 	if (disp_thread_start(IA, 31000, 32767, path, NULL) == 0) {
-		via = bench_conn_echo_pps(path, 31010);
+		via = bench_conn_echo_pps(path, 31010, SNET_ECHO_PLAIN);
 		disp_thread_stop();
 	}
-	double direct = bench_conn_echo_pps(NULL, 31011);
+	double direct = bench_conn_echo_pps(NULL, 31011, SNET_ECHO_PLAIN);
 	if (via < 0 || direct <= 0) {
 		fprintf(stderr, "bench: dispatcher benchmark could not run\n");
 		return;

@@ -15,7 +15,9 @@
 #define KEY_LEN 160 /* a key path: "hosts.NAME.addresses.NAME[7]" with 31-byte names */
 /* Key paths are built from names of at most 31 bytes but JSON keys of any length: a path cut
  * short in an error message is acceptable, and is all the truncation warnings could catch. */
+#ifndef __clang__ /* clang has no such warning */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 
 static int bad(const struct topo *t, const char *path, const char *fmt, ...)
 {

@@ -43,6 +43,14 @@ typedef void (*snet_route_change_cb)(snet_network_t *net, uint64_t gen);
 
 /* Network flags. */
 #define SNET_NETWORK_NO_NETLINK 0x1 /* find sources by the connect() probe, not RTM_GETROUTE */
+/* Queued sends to one next hop from one source, all of one size, leave as one UDP GSO
+ * super-packet (UDP_SEGMENT; each segment a whole SCION packet) when the kernel can: off with
+ * this flag. A socket whose device cannot (EIO) falls back to sendmmsg by itself. */
+#define SNET_NETWORK_NO_GSO 0x2
+/* Receiving takes coalesced datagrams (UDP_GRO) and splits them back into SCION packets; the
+ * receive ring then has 64 KiB slots (recv_batch of them; pages are touched only as data
+ * lands). Off with this flag: 9 KiB slots. */
+#define SNET_NETWORK_NO_GRO 0x4
 
 typedef struct snet_network_opts {
 	size_t size;                /* set by snet_network_opts_default */
@@ -65,6 +73,11 @@ typedef struct snet_network_stats {
 	uint64_t route_reopens;   /* times the event socket broke and was replaced */
 	uint64_t restamps;        /* queued sends re-stamped with a new source before leaving */
 	uint64_t echo_pool_full;  /* echo requests not answered: all answer slots in flight */
+	uint64_t gso_sends;       /* UDP GSO super-packets sent (each several SCION packets) */
+	uint64_t gso_segments;    /* SCION packets that left in them */
+	uint64_t gso_fallbacks;   /* GSO sends refused by the kernel, then sent one by one */
+	uint64_t gro_receives;    /* coalesced datagrams received and split */
+	uint64_t gro_segments;    /* SCION packets they held */
 } snet_network_stats;
 
 /* State shared by conns: loop, topology, route cache and netlink watcher, and the buffers one
@@ -195,6 +208,13 @@ SNET_EXTERN int snet_conn_bind_prefix(snet_conn_t *conn, const struct sockaddr *
 SNET_EXTERN int snet_conn_connect(snet_conn_t *conn, const snet_udp_addr *remote);
 /* Go: Conn.LocalAddr. IA, bound IP (possibly a wildcard) and port. SNET_E_NOT_BOUND. */
 SNET_EXTERN int snet_conn_local(const snet_conn_t *conn, snet_udp_addr *out);
+/* libuv's uv_recv_buffer_size/uv_send_buffer_size for the conn's underlay socket (shared by
+ * the conns bound to prefixes of one port): *value 0 reads the size into it, anything else
+ * sets it (Linux doubles it and caps it at net.core.rmem_max/wmem_max). A burst larger than
+ * the receive buffer is dropped by the kernel: bulk receivers raise it. Returns 0,
+ * SNET_E_NOT_BOUND, UV_ENOTSUP (dispatcher mode), UV_EINVAL or -errno. */
+SNET_EXTERN int snet_conn_recv_buffer_size(snet_conn_t *conn, int *value);
+SNET_EXTERN int snet_conn_send_buffer_size(snet_conn_t *conn, int *value);
 
 /* Go: Conn.ReadFrom. Starts delivering datagrams to cb. Malformed packets and packets not for
  * this conn are counted and dropped; they never reach cb. SCMP goes to the SCMP callback only.

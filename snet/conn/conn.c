@@ -160,6 +160,33 @@ int snet_conn_local(const snet_conn_t *conn, snet_udp_addr *out)
 	return 0;
 }
 
+/* libuv's uv__socket_sockopt: 0 reads the size, anything else sets it. */
+static int buffer_size(snet_conn_t *conn, int opt, int *value)
+{
+	snet__sock *s = CONN(conn)->sock;
+	if (CONN(conn)->state != CONN_BOUND || !s)
+		return SNET_E_NOT_BOUND;
+	if (!s->ops->fileno)
+		return UV_ENOTSUP;
+	if (!value)
+		return UV_EINVAL;
+	int fd = s->ops->fileno(s);
+	socklen_t len = sizeof(*value);
+	int rc = *value == 0 ? getsockopt(fd, SOL_SOCKET, opt, value, &len)
+			     : setsockopt(fd, SOL_SOCKET, opt, value, len);
+	return rc < 0 ? -errno : 0;
+}
+
+int snet_conn_recv_buffer_size(snet_conn_t *conn, int *value)
+{
+	return buffer_size(conn, SO_RCVBUF, value);
+}
+
+int snet_conn_send_buffer_size(snet_conn_t *conn, int *value)
+{
+	return buffer_size(conn, SO_SNDBUF, value);
+}
+
 static void update(snet_conn_t *conn)
 {
 	snet__sock *s = CONN(conn)->sock;

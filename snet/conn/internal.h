@@ -15,6 +15,7 @@
 
 #define RECV_MAX_BATCH 64
 #define RECV_BUF 9216 /* Go: common.SupportedMTU rounded up */
+#define RECV_BUF_GRO 65536 /* a coalesced datagram: up to the largest UDP payload */
 #define CTRL_BUF 128
 #define SEND_BATCH 64
 #define MAX_SEND_BATCHES 4 /* per wake-up, then the loop runs again */
@@ -35,15 +36,25 @@ struct rx_ring {
 	struct iovec iov[RECV_MAX_BATCH];
 	struct sockaddr_storage from[RECV_MAX_BATCH];
 	uint8_t ctrl[RECV_MAX_BATCH][CTRL_BUF];
-	uint8_t *bufs; /* batch * RECV_BUF bytes */
+	size_t slot;   /* RECV_BUF, or RECV_BUF_GRO where GRO may coalesce */
+	uint8_t *bufs; /* batch * slot bytes */
 	uint8_t path_rev[SNET_MAX_HDR_LEN]; /* the reversed path a callback borrows */
 };
 
-/* The sendmmsg batch, built from a queue at each flush and used up before any callback. */
+/* The sendmmsg batch, built from a queue at each flush and used up before any callback. A
+ * message carries one request, or several as the segments of one GSO super-packet. */
 struct tx_batch {
 	struct mmsghdr msg[SEND_BATCH];
-	struct iovec iov[SEND_BATCH][5];
-	uint8_t ctrl[SEND_BATCH][CTRL_BUF];
+	unsigned nreq[SEND_BATCH];   /* requests in each message */
+	size_t seg[SEND_BATCH];      /* the size of each of its segments */
+	size_t ctrl_len[SEND_BATCH]; /* its pktinfo, before the UDP_SEGMENT message */
+	struct iovec iov[SEND_BATCH * 5];
+	_Alignas(struct cmsghdr) uint8_t ctrl[SEND_BATCH][CTRL_BUF];
+};
+
+/* GSO and GRO counters (snet_network_stats). */
+struct offload_stats {
+	uint64_t gso_sends, gso_segments, gso_fallbacks, gro_receives, gro_segments;
 };
 
 /* Answers to SCMP echo/traceroute requests, for every conn that answers them. */
@@ -71,6 +82,7 @@ struct snet__network {
 	struct rx_ring rx;
 	struct tx_batch tx;
 	struct echo_pool echo;
+	struct offload_stats offload;
 };
 
 static inline struct snet__network *NET(const snet_network_t *n)
@@ -231,6 +243,10 @@ void snet__host_to_hdr(const snet_host *h, uint8_t *type, uint8_t raw[16]);
 int snet__pktinfo_dst(struct msghdr *m, int *family, uint8_t ip[16]);
 /* Writes a source control message into ctrl (CTRL_BUF bytes); returns its length. */
 size_t snet__pktinfo_src(uint8_t *ctrl, int sock_family, int family, const uint8_t ip[16]);
+/* The segment size of a datagram the kernel coalesced (UDP_GRO), or 0. */
+size_t snet__gro_segment(struct msghdr *m);
+/* Appends a UDP_SEGMENT message (GSO segment size seg) after len bytes of ctrl; new length. */
+size_t snet__gso_ctrl(uint8_t *ctrl, size_t len, uint16_t seg);
 
 /* lasthop.c */
 int snet__is_shim(const struct sockaddr_storage *from, int dst_family, const uint8_t dst[16]);

@@ -128,14 +128,15 @@ static int copy_opts(snet_network_opts *dst, const snet_network_opts *src)
 	return 0;
 }
 
-static int init_ring(struct rx_ring *rx, unsigned batch)
+static int init_ring(struct rx_ring *rx, unsigned batch, unsigned flags)
 {
 	rx->batch = batch;
-	rx->bufs = malloc((size_t)batch * RECV_BUF);
+	rx->slot = flags & SNET_NETWORK_NO_GRO ? RECV_BUF : RECV_BUF_GRO;
+	rx->bufs = malloc((size_t)batch * rx->slot);
 	if (!rx->bufs)
 		return -ENOMEM;
 	for (unsigned i = 0; i < batch; i++) {
-		rx->iov[i] = (struct iovec){ rx->bufs + (size_t)i * RECV_BUF, RECV_BUF };
+		rx->iov[i] = (struct iovec){ rx->bufs + (size_t)i * rx->slot, rx->slot };
 		rx->msg[i].msg_hdr.msg_iov = &rx->iov[i];
 		rx->msg[i].msg_hdr.msg_iovlen = 1;
 	}
@@ -150,7 +151,7 @@ int snet_network_init(uv_loop_t *loop, snet_network_t *net, const snet_topology 
 		return -ENOMEM;
 	int err = copy_opts(&n->opts, opts);
 	if (!err)
-		err = init_ring(&n->rx, n->opts.recv_batch);
+		err = init_ring(&n->rx, n->opts.recv_batch, n->opts.flags);
 	unsigned rflags = n->opts.flags & SNET_NETWORK_NO_NETLINK ? SNET__RESOLVER_NO_NETLINK : 0;
 	if (!err)
 		err = snet__resolver_init(&n->resolver, n->opts.route_cache_cap, rflags);
@@ -211,7 +212,7 @@ int snet_network_close(snet_network_t *net, void (*cb)(snet_network_t *net))
 size_t snet_network_ring_bytes(const snet_network_t *net)
 {
 	const struct snet__network *n = NET(net);
-	return sizeof(n->rx) + (size_t)n->rx.batch * RECV_BUF + sizeof(n->tx) + sizeof(n->echo);
+	return sizeof(n->rx) + (size_t)n->rx.batch * n->rx.slot + sizeof(n->tx) + sizeof(n->echo);
 }
 
 const snet_topology *snet_network_topology(const snet_network_t *net)
@@ -234,6 +235,11 @@ void snet_network_stats_get(const snet_network_t *net, snet_network_stats *out, 
 		.route_reopens = r->reopens,
 		.restamps = n->restamps,
 		.echo_pool_full = n->echo.full,
+		.gso_sends = n->offload.gso_sends,
+		.gso_segments = n->offload.gso_segments,
+		.gso_fallbacks = n->offload.gso_fallbacks,
+		.gro_receives = n->offload.gro_receives,
+		.gro_segments = n->offload.gro_segments,
 	};
 	memset(out, 0, size);
 	memcpy(out, &s, size < sizeof(s) ? size : sizeof(s));

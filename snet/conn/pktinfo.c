@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* IP_PKTINFO / IPV6_PKTINFO: where a datagram arrived, and which source a datagram leaves from. */
+/* Control messages: IP_PKTINFO / IPV6_PKTINFO (where a datagram arrived, and which source a
+ * datagram leaves from), UDP_GRO (the segments of a coalesced datagram) and UDP_SEGMENT (the
+ * segments of a GSO send). */
+#include <netinet/udp.h>
 #include <string.h>
 
 #include "internal.h"
@@ -61,4 +64,28 @@ size_t snet__pktinfo_src(uint8_t *ctrl, int sock_family, int family, const uint8
 	c->cmsg_len = CMSG_LEN(sizeof(pi6));
 	memcpy(CMSG_DATA(c), &pi6, sizeof(pi6));
 	return CMSG_SPACE(sizeof(pi6));
+}
+
+size_t snet__gro_segment(struct msghdr *m)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
+		if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+			int seg;
+			memcpy(&seg, CMSG_DATA(c), sizeof(seg));
+			return seg > 0 ? (size_t)seg : 0;
+		}
+	}
+	return 0;
+}
+
+size_t snet__gso_ctrl(uint8_t *ctrl, size_t len, uint16_t seg)
+{
+	struct cmsghdr *c = (struct cmsghdr *)(void *)(ctrl + len);
+	memset(c, 0, CMSG_SPACE(sizeof(seg)));
+	c->cmsg_level = SOL_UDP;
+	c->cmsg_type = UDP_SEGMENT;
+	c->cmsg_len = CMSG_LEN(sizeof(seg));
+	memcpy(CMSG_DATA(c), &seg, sizeof(seg));
+	return len + CMSG_SPACE(sizeof(seg));
 }

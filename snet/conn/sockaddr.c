@@ -55,17 +55,20 @@ int snet__sa_to_host(const struct sockaddr *sa, snet_host *h, uint16_t *port)
 	return 0;
 }
 
+/* Only the sockaddr's own bytes are written (on every send: the rest of the storage is never
+ * read). */
 socklen_t snet__host_to_sa(const snet_host *h, uint16_t port, int dual, struct sockaddr_storage *ss)
 {
-	memset(ss, 0, sizeof(*ss));
 	if (h->type == SNET_HOST_IP4 && !dual) {
 		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+		memset(s4, 0, sizeof(*s4));
 		s4->sin_family = AF_INET;
 		s4->sin_port = htons(port);
 		memcpy(&s4->sin_addr, h->ip, 4);
 		return sizeof(*s4);
 	}
 	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+	memset(s6, 0, sizeof(*s6));
 	s6->sin6_family = AF_INET6;
 	s6->sin6_port = htons(port);
 	if (h->type == SNET_HOST_IP4) {

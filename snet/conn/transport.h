@@ -23,6 +23,8 @@ struct snet__sock_ops {
 	/* From a loop callback (never from inside an API call): send what is queued right now,
 	 * completing it here; NULL: kick. Saves a trip through the poller per reply. */
 	void (*flush)(snet__sock *s);
+	/* The socket's descriptor, for its buffer sizes; NULL: UV_ENOTSUP. */
+	int (*fileno)(const snet__sock *s);
 };
 
 /* Opens a transport for conn at bind time: fills *out with a sock from snet__sock_new. */

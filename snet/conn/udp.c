@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The UDP transport: the underlay socket (options set before bind, the port scan over the
- * dispatched range), the uv_poll_t that watches it, recvmmsg into the network's ring and
- * sendmmsg from the sock's queue with each source in a pktinfo control message. */
+ * dispatched range), the uv_poll_t that watches it, recvmmsg into the network's ring (a
+ * datagram the kernel coalesced, UDP_GRO, split back into SCION packets) and sendmmsg from the
+ * sock's queue with each source in a pktinfo control message (runs of requests to one next
+ * hop from one source, all of one size, as one UDP GSO super-packet). */
 #include <errno.h>
+#include <netinet/udp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,10 +13,18 @@
 
 #include "internal.h"
 
+/* The kernel's limits for one GSO send (UDP_MAX_SEGMENTS; the largest UDP payload, with room
+ * for the IPv6 header). */
+#define GSO_MAX_SEGS 64
+#define GSO_MAX_BYTES 65000
+
 struct udp {
 	uv_poll_t poll;
 	int fd;
 	unsigned events;
+	uint8_t gso;     /* coalesce sends (off by flag, or after the device refused: EIO) */
+	uint8_t solo;    /* the next batch sends its first request alone */
+	size_t gso_max;  /* the largest segment that may ride in a super-packet */
 	snet__sock *sock;
 };
 
@@ -25,9 +36,13 @@ static int set_int(int fd, int level, int opt, int v)
 }
 
 /* Pktinfo must be on before bind: datagrams queued earlier carry none. */
-static int prepare(int fd, int family, int dual, const char *device, uint32_t mark)
+static int prepare(int fd, int family, int dual, const char *device, uint32_t mark,
+		   unsigned net_flags)
 {
 	int err = 0;
+	/* Coalesced arrivals, when the kernel has UDP_GRO (and the ring's slots can hold them). */
+	if (!(net_flags & SNET_NETWORK_NO_GRO))
+		(void)set_int(fd, SOL_UDP, UDP_GRO, 1);
 	if (family == AF_INET6) {
 		err = set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, !dual);
 		if (!err)
@@ -104,16 +119,29 @@ static int is_wildcard6(const struct sockaddr *addr)
 
 /* ---- receiving ------------------------------------------------------------------------------ */
 
+/* One datagram, or each SCION packet of a coalesced one (every segment seg bytes, the last
+ * possibly shorter), until a callback closes the socket. */
 static void input_one(snet__sock *s, struct rx_ring *rx, unsigned i)
 {
 	struct msghdr *m = &rx->msg[i].msg_hdr;
+	const uint8_t *buf = rx->iov[i].iov_base;
+	size_t len = rx->msg[i].msg_len, seg = snet__gro_segment(m);
 	int fam;
 	uint8_t ip[16];
 	if (snet__pktinfo_dst(m, &fam, ip) < 0 || (m->msg_flags & MSG_TRUNC)) {
 		s->stats.drop_other++;
 		return;
 	}
-	snet__sock_input(s, rx->iov[i].iov_base, rx->msg[i].msg_len, &rx->from[i], fam, ip);
+	if (!seg || seg >= len) {
+		snet__sock_input(s, buf, len, &rx->from[i], fam, ip);
+		return;
+	}
+	struct offload_stats *o = &NET(s->net)->offload;
+	o->gro_receives++;
+	for (size_t off = 0; off < len && !s->closing; off += seg) {
+		o->gro_segments++;
+		snet__sock_input(s, buf + off, len - off < seg ? len - off : seg, &rx->from[i], fam, ip);
+	}
 }
 
 static int recv_batch(struct udp *u)
@@ -155,24 +183,113 @@ static void on_readable(struct udp *u)
 
 /* ---- sending -------------------------------------------------------------------------------- */
 
-static unsigned fill_batch(snet__sock *s, struct tx_batch *b)
+/* What one request puts on the wire: its iovecs (already in the batch), size, next hop and
+ * source control message. */
+struct tx_item {
+	struct iovec *iov;
+	size_t niov, len, cl;
+	const struct sockaddr *dst;
+	socklen_t dlen;
+	_Alignas(struct cmsghdr) uint8_t ctrl[CTRL_BUF];
+};
+
+/* Whether it can ride in message m as one more GSO segment: the same next hop, source and
+ * size as the segments before it, within the kernel's limits. */
+static int joins(const struct udp *u, const struct tx_batch *b, unsigned m,
+		 const struct tx_item *it)
 {
-	unsigned n = 0;
-	for (snet_send_t *r = s->sq_head; r && n < SEND_BATCH; r = snet__send_next(r), n++) {
+	const struct msghdr *h = &b->msg[m].msg_hdr;
+	return u->gso && !(u->solo && m == 0) && it->len == b->seg[m] && it->len <= u->gso_max &&
+	       b->nreq[m] < GSO_MAX_SEGS && (b->nreq[m] + 1) * it->len <= GSO_MAX_BYTES &&
+	       h->msg_namelen == it->dlen && memcmp(h->msg_name, it->dst, it->dlen) == 0 &&
+	       b->ctrl_len[m] == it->cl && memcmp(b->ctrl[m], it->ctrl, it->cl) == 0;
+}
+
+static void start_msg(struct tx_batch *b, unsigned m, const struct tx_item *it)
+{
+	struct msghdr *h = &b->msg[m].msg_hdr;
+	memset(h, 0, sizeof(*h));
+	h->msg_iov = it->iov;
+	h->msg_iovlen = it->niov;
+	h->msg_name = (void *)it->dst;
+	h->msg_namelen = it->dlen;
+	memcpy(b->ctrl[m], it->ctrl, it->cl);
+	b->ctrl_len[m] = it->cl;
+	b->nreq[m] = 1;
+	b->seg[m] = it->len;
+}
+
+/* A message of several requests becomes a GSO send: its segment size after the pktinfo. */
+static void finish_msg(struct tx_batch *b, unsigned m)
+{
+	struct msghdr *h = &b->msg[m].msg_hdr;
+	size_t cl = b->ctrl_len[m];
+	if (b->nreq[m] > 1)
+		cl = snet__gso_ctrl(b->ctrl[m], cl, (uint16_t)b->seg[m]);
+	h->msg_control = cl ? b->ctrl[m] : NULL;
+	h->msg_controllen = cl;
+}
+
+static unsigned fill_batch(struct udp *u, struct tx_batch *b)
+{
+	snet__sock *s = u->sock;
+	unsigned n = 0, niov = 0, nreq = 0;
+	struct tx_item it;
+	for (snet_send_t *r = s->sq_head; r && nreq < SEND_BATCH; r = snet__send_next(r), nreq++) {
 		snet__send_refresh(r);
-		struct msghdr *m = &b->msg[n].msg_hdr;
-		memset(m, 0, sizeof(*m));
-		m->msg_iov = b->iov[n];
-		m->msg_iovlen = snet__send_iov(r, b->iov[n]);
-		m->msg_name = (void *)snet__send_dst(r);
-		m->msg_namelen = snet__sa_len((const struct sockaddr *)m->msg_name);
-		size_t cl = snet__send_ctrl(r, s->family, b->ctrl[n]);
-		if (cl) {
-			m->msg_control = b->ctrl[n];
-			m->msg_controllen = cl;
+		it.iov = &b->iov[niov];
+		it.niov = snet__send_iov(r, it.iov);
+		it.len = 0;
+		for (size_t k = 0; k < it.niov; k++)
+			it.len += it.iov[k].iov_len;
+		it.dst = (const struct sockaddr *)snet__send_dst(r);
+		it.dlen = snet__sa_len(it.dst);
+		it.cl = snet__send_ctrl(r, s->family, it.ctrl);
+		niov += (unsigned)it.niov;
+		if (n && joins(u, b, n - 1, &it)) {
+			b->msg[n - 1].msg_hdr.msg_iovlen += it.niov;
+			b->nreq[n - 1]++;
+		} else {
+			start_msg(b, n++, &it);
 		}
 	}
+	for (unsigned m = 0; m < n; m++)
+		finish_msg(b, m);
+	u->solo = 0;
 	return n;
+}
+
+/* The kernel refused a GSO send: the device cannot (EIO: no more GSO on this socket), or the
+ * segment is too large for the route (EINVAL, EMSGSIZE: only smaller ones coalesce from now
+ * on). Anything else is the first request's own error: it is sent alone next, and answered
+ * as before. The requests stay queued. */
+static void gso_refused(struct udp *u, const struct tx_batch *b, int err)
+{
+	struct offload_stats *o = &NET(u->sock->net)->offload;
+	o->gso_fallbacks++;
+	if (err == -EIO) {
+		u->gso = 0;
+		snet__log(u->sock->net, SNET_LOG_INFO, "port %u: no UDP GSO here (%s): sendmmsg",
+			  u->sock->port, uv_strerror(err));
+	} else if (err == -EINVAL || err == -EMSGSIZE) {
+		u->gso_max = b->seg[0] - 1;
+	}
+	u->solo = 1;
+}
+
+/* Requests in the first n messages. */
+static int requests_in(struct udp *u, const struct tx_batch *b, int n)
+{
+	struct offload_stats *o = &NET(u->sock->net)->offload;
+	int reqs = 0;
+	for (int m = 0; m < n; m++) {
+		reqs += (int)b->nreq[m];
+		if (b->nreq[m] > 1) {
+			o->gso_sends++;
+			o->gso_segments += b->nreq[m];
+		}
+	}
+	return reqs;
 }
 
 static void update(snet__sock *s);
@@ -184,19 +301,23 @@ static void flush(struct udp *u)
 	snet__sock *s = u->sock;
 	struct tx_batch *b = &NET(s->net)->tx;
 	for (int k = 0; k < MAX_SEND_BATCHES && s->sq_head && !s->closing; k++) {
-		unsigned n = fill_batch(s, b);
+		unsigned n = fill_batch(u, b);
 		int sent = sendmmsg(u->fd, b->msg, n, MSG_DONTWAIT);
 		if (sent < 0) {
 			int err = -errno;
 			if (err == -EAGAIN || err == -EWOULDBLOCK || err == -EINTR)
 				break;
+			if (b->nreq[0] > 1) {
+				gso_refused(u, b, err);
+				continue;
+			}
 			if (snet__send_retry(s->sq_head, err))
 				continue;
 			snet__send_complete(snet__sock_dequeue(s), err);
 			continue;
 		}
 		if (sent > 0)
-			snet__send_complete_list(snet__sock_take(s, sent), 0);
+			snet__send_complete_list(snet__sock_take(s, requests_in(u, b, sent)), 0);
 	}
 	update(s);
 }
@@ -262,7 +383,12 @@ static void flush_now(snet__sock *s)
 	flush(s->transport);
 }
 
-static const struct snet__sock_ops udp_ops = { kick, update, udp_close, flush_now };
+static int udp_fileno(const snet__sock *s)
+{
+	return ((const struct udp *)s->transport)->fd;
+}
+
+static const struct snet__sock_ops udp_ops = { kick, update, udp_close, flush_now, udp_fileno };
 
 /* ---- open -------------------------------------------------------------------------------------- */
 
@@ -272,7 +398,7 @@ static int open_fd(snet_network_t *net, const struct sockaddr *addr, int dual,
 	int fd = socket(addr->sa_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	int err = prepare(fd, addr->sa_family, dual, device, mark);
+	int err = prepare(fd, addr->sa_family, dual, device, mark, NET(net)->opts.flags);
 	if (!err)
 		err = bind_socket(net, fd, addr, port);
 	if (err) {
@@ -301,6 +427,8 @@ int snet__udp_open(snet_network_t *net, const struct sockaddr *addr, const char 
 	}
 	u->fd = fd;
 	u->sock = s;
+	u->gso = !(NET(net)->opts.flags & SNET_NETWORK_NO_GSO);
+	u->gso_max = GSO_MAX_BYTES;
 	u->poll.data = u;
 	s->shared = shared;
 	if (device)

@@ -331,7 +331,7 @@ static void pipe_close(snet__sock *s)
 	close_pipe(t);
 }
 
-static const struct snet__sock_ops pipe_ops = { pipe_kick, pipe_update, pipe_close, NULL };
+static const struct snet__sock_ops pipe_ops = { pipe_kick, pipe_update, pipe_close, NULL, NULL };
 
 static struct pipe_transport *transport_new(snet_conn_t *conn, const struct disp_target *d,
 					    const struct sockaddr *addr, uint16_t port)

@@ -7,11 +7,13 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "loop_helpers.h"
 #include "../../snet/conn/internal.h" /* white-box: the restamp test plants a route */
 
 #define IA 0x0001ff0000000110ull
 
 static uv_loop_t loop;
+#define run_until(flag, want) loop_run_until(&loop, (flag), (want), 1000)
 static snet_topology topo;
 static snet_network_t net;
 
@@ -26,56 +28,15 @@ static int setup(void **state)
 	return 0;
 }
 
-static void on_net_closed(snet_network_t *n)
-{
-	*(int *)n->data = 1;
-}
-
 static int teardown(void **state)
 {
-	int closed = 0;
-	net.data = &closed;
-	assert_int_equal(snet_network_close(&net, on_net_closed), 0);
-	uv_run(&loop, UV_RUN_DEFAULT);
-	assert_int_equal(closed, 1);
-	assert_int_equal(uv_loop_close(&loop), 0);
+	loop_close_network(&loop, &net);
 	return 0;
-}
-
-/* Runs the loop until *flag reaches want, or fails after a second. */
-static void run_until(int *flag, int want)
-{
-	uint64_t end = uv_hrtime() + 1000000000ull;
-	while (*flag < want) {
-		uv_run(&loop, UV_RUN_NOWAIT);
-		if (uv_hrtime() > end)
-			fail_msg("timed out (%d of %d)", *flag, want);
-		usleep(100);
-	}
-}
-
-static struct sockaddr_storage sa(const char *ip, uint16_t port)
-{
-	struct sockaddr_storage ss = { 0 };
-	if (strchr(ip, ':')) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		inet_pton(AF_INET6, ip, &s6->sin6_addr);
-	} else {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-		inet_pton(AF_INET, ip, &s4->sin_addr);
-	}
-	return ss;
 }
 
 static snet_udp_addr scion_addr(const char *ip, uint16_t port)
 {
-	snet_udp_addr a = { .ia = IA, .port = port };
-	assert_int_equal(snet_ip_parse(ip, strlen(ip), &a.host), 0);
-	return a;
+	return scion_addr_in(IA, ip, port);
 }
 
 static int closed_count;
@@ -505,7 +466,7 @@ static void test_ports_and_errors(void **state)
 	run_until(&closed_count, 1);
 	int n0_closed = 0;
 	n0.data = &n0_closed;
-	assert_int_equal(snet_network_close(&n0, on_net_closed), 0);
+	assert_int_equal(snet_network_close(&n0, loop_net_closed), 0);
 	run_until(&n0_closed, 1);
 }
 

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Go's checksum table (pkg/slayers/scion_test.go TestSCIONComputeChecksum). */
+/* Go's checksum table (pkg/slayers/scion_test.go TestSCIONComputeChecksum), and the fast sum
+ * against a two-bytes-at-a-time reference: every length up to 1,600 and the largest, random
+ * and all-ones bytes (the largest carries), split into three pieces at odd and even points. */
+#include <stdlib.h>
+
 #include "common.h"
 
 static const struct csum_case {
@@ -58,6 +62,55 @@ static void test_go_table(void **state)
 	}
 }
 
+/* RFC 1071 the slow way: big-endian 16-bit words, an odd last byte padded with zero. */
+static uint16_t reference(const snet_scion_hdr *h, uint8_t proto, const uint8_t *p, size_t n)
+{
+	uint64_t s = (h->dst_ia >> 48) + (h->dst_ia >> 32 & 0xffff) + (h->dst_ia >> 16 & 0xffff) +
+		     (h->dst_ia & 0xffff) + (h->src_ia >> 48) + (h->src_ia >> 32 & 0xffff) +
+		     (h->src_ia >> 16 & 0xffff) + (h->src_ia & 0xffff);
+	for (int i = 0; i < 4; i += 2)
+		s += (unsigned)(h->dst_host[i] << 8 | h->dst_host[i + 1]) +
+		     (unsigned)(h->src_host[i] << 8 | h->src_host[i + 1]);
+	s += (n >> 16) + (n & 0xffff) + proto;
+	for (size_t i = 0; i < n; i += 2)
+		s += (unsigned)(p[i] << 8 | (i + 1 < n ? p[i + 1] : 0));
+	while (s >> 16)
+		s = (s >> 16) + (s & 0xffff);
+	return (uint16_t)~s;
+}
+
+static void check_len(const snet_scion_hdr *h, uint8_t *buf, size_t n)
+{
+	uint16_t want = reference(h, 17, buf, n);
+	assert_int_equal(snet_l4_checksum(h, 17, buf, n, n), want);
+	size_t a = n ? (size_t)rand() % (n + 1) : 0, b = a + (n - a ? (size_t)rand() % (n - a + 1) : 0);
+	struct iovec iov[3] = { { buf, a }, { buf + a, b - a }, { buf + b, n - b } };
+	if (snet_l4_checksum_v(h, 17, iov, 3) != want)
+		fail_msg("length %zu split at %zu, %zu", n, a, b);
+}
+
+static void test_fast_sum(void **state)
+{
+	enum { MAX = 65527 }; /* the largest UDP payload over IPv6 */
+	uint8_t *buf = malloc(MAX);
+	snet_scion_hdr h = { .dst_ia = 0xffffffffffffffffull, .src_ia = 0x0001ff0000000110ull };
+	snet_scion_hdr_set_ip(&h.dst_type, h.dst_host, (const uint8_t[]){ 255, 255, 255, 255 }, 4);
+	snet_scion_hdr_set_ip(&h.src_type, h.src_host, (const uint8_t[]){ 10, 0, 0, 1 }, 4);
+	srand(1071);
+	for (int ones = 0; ones < 2; ones++) {
+		for (size_t i = 0; i < MAX; i++)
+			buf[i] = ones ? 0xff : (uint8_t)rand();
+		for (size_t n = 0; n <= 1600; n++)
+			check_len(&h, buf, n);
+		for (size_t n = MAX - 70; n <= MAX; n++)
+			check_len(&h, buf, n);
+		/* Unaligned starts. */
+		for (size_t off = 1; off < 8; off++)
+			check_len(&h, buf + off, 1200);
+	}
+	free(buf);
+}
+
 /* IPv4-mapped IPv6 is stored as IPv4, as Go's PackAddr does. */
 static void test_unmap_on_set(void **state)
 {
@@ -76,6 +129,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_go_table),
 		cmocka_unit_test(test_unmap_on_set),
+		cmocka_unit_test(test_fast_sum),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
