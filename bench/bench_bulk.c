@@ -290,9 +290,9 @@ void bench_bulk(void)
 	double conn = 0, raw = 0, raw_cs = 0;
 	for (int i = 0; i < BULK_REPEATS; i++) {
 		double c = conn_bulk_gbps(), w = raw_bulk_gbps(0), x = raw_bulk_gbps(1);
-		conn = c > conn ? c : conn;
-		raw = w > raw ? w : raw;
-		raw_cs = x > raw_cs ? x : raw_cs;
+		bench_best(&conn, c);
+		bench_best(&raw, w);
+		bench_best(&raw_cs, x);
 	}
 	bench_report("bulk_gbps", conn, "Gbit/s");
 	bench_report("raw_bulk_gbps", raw, "Gbit/s");

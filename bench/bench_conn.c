@@ -300,9 +300,9 @@ void bench_conn(void)
 	for (int i = 0; i < ECHO_REPEATS; i++) {
 		double c = bench_conn_echo_pps(NULL, 31000, SNET_ECHO_PLAIN), r = raw_udp_echo_pps();
 		double o = bench_conn_echo_pps(NULL, 31000, 0);
-		conn = c > conn ? c : conn;
-		raw = r > raw ? r : raw;
-		off = o > off ? o : off;
+		bench_best(&conn, c);
+		bench_best(&raw, r);
+		bench_best(&off, o);
 	}
 	bench_report("conn_echo_pps", conn, "pps");
 	bench_report("raw_udp_echo_pps", raw, "pps");
@@ -314,8 +314,8 @@ void bench_conn(void)
 	double conn1 = 0, raw1 = 0;
 	for (int i = 0; i < ECHO_REPEATS; i++) {
 		double c = bench_conn_echo_pps(NULL, 31000, SNET_ECHO_PLAIN), r = raw_udp_echo_pps();
-		conn1 = c > conn1 ? c : conn1;
-		raw1 = r > raw1 ? r : raw1;
+		bench_best(&conn1, c);
+		bench_best(&raw1, r);
 	}
 	win = WINDOW;
 	bench_report("conn_echo_w1_pps", conn1, "pps");

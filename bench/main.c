@@ -13,12 +13,17 @@ int main(int argc, char **argv)
 {
 	if (argc >= 4 && strcmp(argv[1], "daemon") == 0)
 		return bench_daemon(argv[2], argv[3], argc > 4 ? atol(argv[4]) : 2000);
+	/* One group alone, in this network namespace. */
 	if (argc == 2 && strcmp(argv[1], "bulk") == 0) {
 		bench_bulk();
 		return 0;
 	}
+	if (argc == 2 && strcmp(argv[1], "peers") == 0) {
+		bench_peers();
+		return 0;
+	}
 	if (argc != 1) {
-		fprintf(stderr, "usage: snet-bench [daemon ADDR DST_IA [N] | bulk]\n");
+		fprintf(stderr, "usage: snet-bench [daemon ADDR DST_IA [N] | bulk | peers]\n");
 		return 2;
 	}
 	/* Writes to a closed Unix socket must fail, not kill us. */
@@ -26,6 +31,7 @@ int main(int argc, char **argv)
 	bench_codec();
 	bench_conn();
 	bench_bulk();
+	bench_peers();
 	bench_disp();
 	bench_select();
 	bench_footprint();
