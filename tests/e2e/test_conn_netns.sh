@@ -277,6 +277,30 @@ test_malformed() {
 	check "all 50 malformed datagrams counted" test "${dropped:-0}" -ge 50
 }
 
+# ---- G: GSO and GRO across namespaces -------------------------------------------------------
+# A window of 64 requests leaves in runs of one size (seq-10..seq-63) as GSO super-packets; they
+# cross the veth whole and reach the server coalesced (GRO), which answers each; the replies
+# coalesce the same way. Every request is answered, IPv4 and IPv6.
+test_offload() {
+	local fam addr port=31500
+	for fam in v4:10.1.0.1 v6:fd01::1; do
+		addr=${fam#*:}
+		port=$((port + 1))
+		server P1 $port "$T/g.log" --count 200
+		local s=$LAST_PID
+		check "${fam%%:*} offload: 200 of 200 answered" client H "$T/g.c" \
+			--remote "[$IA,$addr]:$port" --expect "[$IA,$addr]:$port" --count 200 \
+			--window 64 --interval-ms 0
+		wait $s || true
+		local gso gro
+		gso=$(field "$T/g.c" "stats offload" gso_segments)
+		gro=$(field "$T/g.log" "stats offload" gro_segments)
+		echo "# ${fam%%:*} offload: client gso_segments=$gso server gro_segments=$gro"
+		check "${fam%%:*} offload: the client sent GSO super-packets" test "${gso:-0}" -gt 0
+		check "${fam%%:*} offload: the server split coalesced arrivals" test "${gro:-0}" -gt 0
+	done
+}
+
 E2E_CHANGES=()
 setup
 test_client_source
@@ -285,5 +309,6 @@ test_device
 test_prefix
 test_malformed
 test_overflow
+test_offload
 test_live_changes
 e2e_summary

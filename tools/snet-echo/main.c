@@ -121,6 +121,11 @@ static void print_stats(void)
 	       (unsigned long long)n.route_flushes, (unsigned long long)n.route_events,
 	       (unsigned long long)n.route_overflows, (unsigned long long)n.route_reopens,
 	       (unsigned long long)n.restamps);
+	printf("stats offload gso_sends=%llu gso_segments=%llu gso_fallbacks=%llu gro_receives=%llu "
+	       "gro_segments=%llu\n",
+	       (unsigned long long)n.gso_sends, (unsigned long long)n.gso_segments,
+	       (unsigned long long)n.gso_fallbacks, (unsigned long long)n.gro_receives,
+	       (unsigned long long)n.gro_segments);
 	fflush(stdout);
 }
 
