@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "snet/snet.h"
 #include "bench.h"
 
 volatile uint64_t bench_sink;
@@ -13,9 +14,16 @@ int main(int argc, char **argv)
 {
 	if (argc >= 4 && strcmp(argv[1], "daemon") == 0)
 		return bench_daemon(argv[2], argv[3], argc > 4 ? atol(argv[4]) : 2000);
-	/* One group alone, in this network namespace. */
+	/* One group alone, in this network namespace (echo: five runs of the plain echo, for
+	 * profiling). */
 	if (argc == 2 && strcmp(argv[1], "bulk") == 0) {
 		bench_bulk();
+		return 0;
+	}
+	if (argc == 2 && strcmp(argv[1], "echo") == 0) {
+		for (int i = 0; i < 5; i++)
+			bench_report("conn_echo_pps", bench_conn_echo_pps(NULL, 31000, SNET_ECHO_PLAIN),
+				     "pps");
 		return 0;
 	}
 	if (argc == 2 && strcmp(argv[1], "peers") == 0) {
@@ -23,7 +31,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc != 1) {
-		fprintf(stderr, "usage: snet-bench [daemon ADDR DST_IA [N] | bulk | peers]\n");
+		fprintf(stderr, "usage: snet-bench [daemon ADDR DST_IA [N] | echo | bulk | peers]\n");
 		return 2;
 	}
 	/* Writes to a closed Unix socket must fail, not kill us. */
