@@ -43,7 +43,7 @@ struct link_end {
 
 struct link_desc {
 	struct link_end a, b;
-	bool a_is_parent, core;
+	bool a_is_parent, core, peer;
 	int mtu;
 	bool v6;
 	char a_if[16], b_if[16];

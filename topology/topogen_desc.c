@@ -283,12 +283,14 @@ static int load_link(struct topo *t, const char *path, json_t *v, struct link_de
 	snprintf(where, sizeof(where), "%s.type", path);
 	l->core = strcasecmp(type, "CORE") == 0;
 	l->a_is_parent = strcasecmp(type, "CHILD") == 0;
-	if (strcasecmp(type, "PEER") == 0)
-		return bad(t, where, "PEER links are not supported yet (CHILD or CORE)");
-	if (!l->core && !l->a_is_parent)
-		return bad(t, where, "expected CHILD (a is the parent) or CORE, got '%s'", type);
+	l->peer = strcasecmp(type, "PEER") == 0;
+	if (!l->core && !l->a_is_parent && !l->peer)
+		return bad(t, where, "expected CHILD (a is the parent), CORE or PEER, got '%s'", type);
 	if (l->core && (!t->ases[as_a].core || !t->ases[as_b].core))
 		return bad(t, where, "a CORE link joins two core ASes (\"core\": true)");
+	/* Peering paths join an up- and a down-segment below the cores (Go's combinator). */
+	if (l->peer && (t->ases[as_a].core || t->ases[as_b].core))
+		return bad(t, where, "a PEER link joins two non-core ASes");
 	snprintf(where, sizeof(where), "%s.underlay", path);
 	if (strcmp(ul, "UDP/IPv4") && strcmp(ul, "UDP/IPv6"))
 		return bad(t, where, "expected UDP/IPv4 or UDP/IPv6, got '%s'", ul);

@@ -36,8 +36,12 @@ static json_t *link_json(const struct topo *t, const struct link_desc *l, bool a
 	json_t *o = json_object(), *u = json_object();
 	snet_ia_format(t->ases[t->brs[peer->br].as].ia, ia, sizeof(ia));
 	json_object_set_new(o, "isd_as", json_string(ia));
-	const char *to = l->core ? "CORE" : (a_side == l->a_is_parent ? "CHILD" : "PARENT");
+	const char *to = l->core ? "CORE"
+			 : l->peer ? "PEER"
+				   : (a_side == l->a_is_parent ? "CHILD" : "PARENT");
 	json_object_set_new(o, "link_to", json_string(to));
+	if (l->peer) /* Go's topology needs the other end's interface for peering */
+		json_object_set_new(o, "remote_interface_id", json_integer(a_side ? l->b.ifid : l->a.ifid));
 	json_object_set_new(o, "mtu", json_integer(l->mtu));
 	snprintf(local, sizeof(local), l->v6 ? "[%s]:50000" : "%s:50000", me->addr);
 	snprintf(remote, sizeof(remote), l->v6 ? "[%s]:50000" : "%s:50000", peer->addr);

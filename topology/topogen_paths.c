@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Paths for every ordered pair of ASes: up, core and down segments combined, hop fields MACed
- * with each AS's key, SegIDs chained as the control plane does (Go:
- * control/beaconing/extender.go; acceptance/router_benchmark/cases/in.go). */
+/* Paths for every ordered pair of ASes: up, core and down segments combined, shortcuts (an up-
+ * and a down-segment cut where they share an AS) and peering paths (cut where a PEER link joins
+ * them), none through an AS twice (Go's combinator drops loops), hop fields MACed with each AS's
+ * key, SegIDs chained as the control plane does (Go: control/beaconing/extender.go;
+ * acceptance/router_benchmark/cases/in.go). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,7 +57,7 @@ static void up_segs(const struct topo *t, int x, struct seg *path, struct seg *o
 		const struct link_desc *l = &t->links[i];
 		uint16_t my_if = 0, peer_if = 0;
 		int peer, dummy;
-		if (l->core || !link_in_as(t, l, x, &my_if, &peer))
+		if (l->core || l->peer || !link_in_as(t, l, x, &my_if, &peer))
 			continue;
 		/* Only child -> parent: x must be the link's child end. */
 		int x_is_b = t->brs[l->b.br].as == x;
@@ -79,31 +81,51 @@ struct hopset {
 	int as_of_hop[SNET_MAX_HOPS];
 };
 
-/* Appends a segment, traversed along (cons_dir) or against its construction. */
-static void add_seg(const struct topo *t, struct hopset *h, const struct seg *s, bool cons_dir)
+/* A segment as a path uses it: hops from..n-1 of s (construction order), traversed along
+ * (cons_dir) or against its construction; with peer_if, hop `from` is its AS's peer hop
+ * (ConsIngress: the peering interface, ConsEgress: the regular one). */
+struct part {
+	const struct seg *s;
+	int from;
+	uint16_t peer_if;
+	bool cons_dir;
+};
+
+static void add_seg(const struct topo *t, struct hopset *h, const struct part *pt)
 {
+	const struct seg *s = pt->s;
 	snet_hop_field hops[MAX_SEG_HOPS];
-	uint16_t beta = (uint16_t)(rand() & 0xffff), beta0 = beta;
+	uint16_t beta = (uint16_t)(rand() & 0xffff), used[MAX_SEG_HOPS];
 	for (int i = 0; i < s->n; i++) {
 		uint8_t mac[16];
 		hops[i] = (snet_hop_field){ .exp_time = 63, .cons_ingress = s->in[i],
 					    .cons_egress = s->out[i] };
 		snet_hf_mac(t->ases[s->as[i]].key, beta, t->now, &hops[i], mac);
 		memcpy(hops[i].mac, mac, SNET_MAC_LEN);
-		if (i + 1 < s->n)
-			beta ^= (uint16_t)(mac[0] << 8 | mac[1]);
+		used[i] = beta;
+		beta ^= (uint16_t)(mac[0] << 8 | mac[1]);
+		/* Go's extender: the peer hop is MACed with the beta after the regular hop, and
+		 * routers neither update the SegID for it nor after it (peerBeta). */
+		if (pt->peer_if && i == pt->from) {
+			uint8_t pmac[16];
+			hops[i].cons_ingress = pt->peer_if;
+			snet_hf_mac(t->ases[s->as[i]].key, beta, t->now, &hops[i], pmac);
+			memcpy(hops[i].mac, pmac, SNET_MAC_LEN);
+			used[i] = beta;
+		}
 	}
 	snet_scion_path *p = &h->p;
 	snet_info_field *inf = &p->inf[p->num_inf];
-	inf->flags = cons_dir ? SNET_INFO_CONS_DIR : 0;
+	inf->flags = (pt->cons_dir ? SNET_INFO_CONS_DIR : 0) | (pt->peer_if ? SNET_INFO_PEER : 0);
 	inf->timestamp = t->now;
-	inf->seg_id = cons_dir ? beta0 : beta;
-	for (int i = 0; i < s->n; i++) {
-		int k = cons_dir ? i : s->n - 1 - i;
+	/* The SegID the first hop traversed is verified with. */
+	inf->seg_id = used[pt->cons_dir ? pt->from : s->n - 1];
+	for (int i = pt->from; i < s->n; i++) {
+		int k = pt->cons_dir ? i : s->n - 1 - (i - pt->from);
 		h->as_of_hop[p->num_hops] = s->as[k];
 		p->hop[p->num_hops++] = hops[k];
 	}
-	p->meta.seg_len[p->num_inf++] = (uint8_t)s->n;
+	p->meta.seg_len[p->num_inf++] = (uint8_t)(s->n - pt->from);
 }
 
 /* Traversal ingress/egress interfaces of hop i. */
@@ -113,6 +135,18 @@ static void hop_ifs(const struct hopset *h, int i, uint16_t *in, uint16_t *out)
 	bool c = h->p.inf[seg].flags & SNET_INFO_CONS_DIR;
 	*in = c ? h->p.hop[i].cons_ingress : h->p.hop[i].cons_egress;
 	*out = c ? h->p.hop[i].cons_egress : h->p.hop[i].cons_ingress;
+}
+
+/* The interfaces a packet crosses at hop i: not the source's ingress, not the destination's
+ * egress, and not those a crossover inside one AS skips (a shortcut's hop fields name the
+ * interfaces towards the core the packet never takes). */
+static void crossed_ifs(const struct hopset *h, int i, uint16_t *in, uint16_t *out)
+{
+	hop_ifs(h, i, in, out);
+	if (i == 0 || (h->as_of_hop[i - 1] == h->as_of_hop[i]))
+		*in = 0;
+	if (i == h->p.num_hops - 1 || (h->as_of_hop[i + 1] == h->as_of_hop[i]))
+		*out = 0;
 }
 
 static const char *br_internal_for_if(const struct topo *t, int as, uint16_t ifid)
@@ -154,7 +188,7 @@ static json_t *path_json(const struct topo *t, struct hopset *h, int src, int ds
 	int mtu = t->ases[src].mtu < t->ases[dst].mtu ? t->ases[src].mtu : t->ases[dst].mtu;
 	for (int i = 0; i < h->p.num_hops; i++) {
 		uint16_t in, out;
-		hop_ifs(h, i, &in, &out);
+		crossed_ifs(h, i, &in, &out);
 		int as = h->as_of_hop[i];
 		for (int k = 0; k < 2; k++) {
 			uint16_t id = k ? out : in;
@@ -180,15 +214,30 @@ static json_t *path_json(const struct topo *t, struct hopset *h, int src, int ds
 	return o;
 }
 
-static void emit(const struct topo *t, json_t *arr, int src, int dst, const struct seg *segs[],
-		 const bool dirs[], int n)
+/* An AS twice, other than on both sides of a crossover (the same AS ends one segment and
+ * starts the next). */
+static bool loops(const struct hopset *h)
+{
+	for (int i = 0; i < h->p.num_hops; i++)
+		for (int j = i + 2; j < h->p.num_hops; j++)
+			if (h->as_of_hop[i] == h->as_of_hop[j])
+				return true;
+	return false;
+}
+
+/* Writes the path of these parts, unless it loops; whether it did. */
+static bool emit(const struct topo *t, json_t *arr, int src, int dst, const struct part parts[],
+		 int n)
 {
 	struct hopset h;
 	memset(&h, 0, sizeof(h));
 	for (int i = 0; i < n; i++)
-		add_seg(t, &h, segs[i], dirs[i]);
+		add_seg(t, &h, &parts[i]);
 	h.p.num_inf = (uint8_t)n;
+	if (loops(&h))
+		return false;
 	json_array_append_new(arr, path_json(t, &h, src, dst));
+	return true;
 }
 
 /* The core segments over direct core links from a to b (one per parallel link), constructed
@@ -208,9 +257,59 @@ static int core_segs(const struct topo *t, int a, int b, struct seg *out, int ma
 	return n;
 }
 
-/* Every combination Go's combinator offers for up-core-down without shortcuts or peering:
- * each up-segment, each core segment (every parallel core link), each down-segment; at most
- * t->max_paths per pair, in that order. */
+/* The PEER link between as a and as b, if any: a's and b's interface. */
+static bool peer_link(const struct topo *t, int a, int b, uint16_t *a_if, uint16_t *b_if)
+{
+	for (int i = 0; i < t->n_links; i++) {
+		const struct link_desc *l = &t->links[i];
+		int pa, pb;
+		if (l->peer && link_in_as(t, l, a, a_if, &pa) && pa == b) {
+			link_in_as(t, l, b, b_if, &pb);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Up-segment u cut at its AS x, down-segment d at its AS y, below the cores (Go's combinator):
+ * a shortcut where x is y (the segments cross over there; from the source itself the down-
+ * segment alone, to the destination itself the up-segment alone: Go's routers want a packet
+ * for their IA at its path's last hop), a peering path where a PEER link joins x and y (both
+ * info fields flagged Peer, x's and y's peer hop fields). */
+static void cut_pair(const struct topo *t, json_t *arr, int src, int dst, const struct seg *up,
+		     const struct seg *down, int x, int y, int *emitted)
+{
+	uint16_t x_if = 0, y_if = 0;
+	struct part parts[2] = { { .s = up, .from = x }, { .s = down, .from = y, .cons_dir = true } };
+	int n = 2;
+	if (up->as[x] == down->as[y]) {
+		if (x == up->n - 1) /* the source is on the down-segment */
+			parts[0] = parts[1], n = 1;
+		else if (y == down->n - 1) /* the destination is on the up-segment */
+			n = 1;
+	} else if (peer_link(t, up->as[x], down->as[y], &x_if, &y_if)) {
+		parts[0].peer_if = x_if;
+		parts[1].peer_if = y_if;
+	} else {
+		return;
+	}
+	if (emit(t, arr, src, dst, parts, n))
+		(*emitted)++;
+}
+
+static void cut_paths(const struct topo *t, json_t *arr, int src, int dst, const struct seg *ups,
+		      int nups, const struct seg *downs, int nd, int *emitted)
+{
+	for (int u = 0; u < nups; u++)
+		for (int d = 0; d < nd; d++)
+			for (int x = 1; x < ups[u].n; x++)
+				for (int y = 1; y < downs[d].n && *emitted < t->max_paths; y++)
+					cut_pair(t, arr, src, dst, &ups[u], &downs[d], x, y, emitted);
+}
+
+/* Every combination Go's combinator offers for up-core-down without shortcuts:
+ * each up-segment, each core segment (every parallel core link), each down-segment; then the
+ * peering paths; at most t->max_paths per pair, in that order. */
 static void pair_paths(const struct topo *t, json_t *arr, int src, int dst, struct seg *ups,
 		       int nups)
 {
@@ -227,28 +326,21 @@ static void pair_paths(const struct topo *t, json_t *arr, int src, int dst, stru
 			int c2 = D->core ? dst : downs[d].as[0];
 			int nc = c1 == c2 ? 1 : core_segs(t, c1, c2, cores, MAX_LINKS);
 			for (int k = 0; k < nc && emitted < t->max_paths; k++) {
-				const struct seg *segs[3];
-				bool dirs[3];
+				struct part parts[3];
 				int n = 0;
-				if (up) {
-					segs[n] = up;
-					dirs[n++] = false;
-				}
-				if (c1 != c2) {
-					segs[n] = &cores[k];
-					dirs[n++] = true;
-				}
-				if (!D->core) {
-					segs[n] = &downs[d];
-					dirs[n++] = true;
-				}
-				if (n) {
-					emit(t, arr, src, dst, segs, dirs, n);
+				if (up)
+					parts[n++] = (struct part){ .s = up };
+				if (c1 != c2)
+					parts[n++] = (struct part){ .s = &cores[k], .cons_dir = true };
+				if (!D->core)
+					parts[n++] = (struct part){ .s = &downs[d], .cons_dir = true };
+				if (n && emit(t, arr, src, dst, parts, n))
 					emitted++;
-				}
 			}
 		}
 	}
+	if (!S->core && !D->core)
+		cut_paths(t, arr, src, dst, ups, nups, downs, nd, &emitted);
 }
 
 json_t *topo_paths(struct topo *t)

@@ -367,6 +367,17 @@ static bool router_alert(const struct fwd *f, uint16_t ifid, bool ingress)
 	return true;
 }
 
+/* Go: determinePeer: of a path whose info fields say Peer, only the last hop of the first
+ * segment and the first of the second are peer hop fields (no SegID update there). */
+static bool peering(const struct fwd *f)
+{
+	const snet_path_meta *m = &f->path.meta;
+	if (!(f->path.inf[m->curr_inf].flags & SNET_INFO_PEER) || !m->seg_len[0] ||
+	    !m->seg_len[1] || m->seg_len[2])
+		return false;
+	return m->curr_hf == m->seg_len[0] - 1 || m->curr_hf == m->seg_len[0];
+}
+
 /* Verifies the current hop; false (counted, maybe answered) when the packet must go. */
 static bool verify_hop(struct fwd *f)
 {
@@ -421,7 +432,7 @@ static void send_out(struct fwd *f, uint16_t egress)
 	if (router_alert(f, egress, false))
 		return;
 	/* Go: processEgress: ConsDir SegID update (not on peering hops), then IncPath. */
-	if (cons_dir(f) && !(inf->flags & SNET_INFO_PEER))
+	if (cons_dir(f) && !peering(f))
 		inf->seg_id ^= mac_prefix(h);
 	if (snet_scion_path_inc(&f->path) < 0) {
 		R.drops[D_NO_EGRESS]++;
@@ -442,31 +453,33 @@ static void forward(struct fwd *f)
 			return;
 		}
 		/* Go: updateNonConsDirIngressSegID, before the MAC check. */
-		if (!cons_dir(f) && !(inf->flags & SNET_INFO_PEER))
+		if (!cons_dir(f) && !peering(f))
 			inf->seg_id ^= mac_prefix(&f->path.hop[f->path.meta.curr_hf]);
 	}
 	if (!verify_hop(f))
 		return;
 	if (router_alert(f, f->ingress, true))
 		return;
-	uint16_t egress = trav_egress(f);
-	if (egress == 0 && snet_scion_path_is_xover(&f->path)) {
-		/* Segment crossover inside this AS: on to the next segment's hop. */
+	/* Go: process: a packet for this IA is delivered, whatever hops its path has left (a
+	 * shortcut's last hop field still names the interface towards the core). */
+	if (f->pkt.hdr.dst_ia == R.topo.ia) {
+		write_path(f);
+		deliver(f->buf, f->n, &f->pkt);
+		return;
+	}
+	/* Segment crossover inside this AS (at a core, or a shortcut's), not at a peering hop:
+	 * on to the next segment's hop. */
+	if (snet_scion_path_is_xover(&f->path) && !peering(f)) {
 		snet_scion_path_inc(&f->path);
 		if (!verify_hop(f))
 			return;
-		egress = trav_egress(f);
 	}
-	if (egress != 0) {
-		send_out(f, egress);
-		return;
-	}
-	if (f->pkt.hdr.dst_ia != R.topo.ia) {
+	uint16_t egress = trav_egress(f);
+	if (egress == 0) {
 		R.drops[D_NOT_LOCAL]++;
 		return;
 	}
-	write_path(f);
-	deliver(f->buf, f->n, &f->pkt);
+	send_out(f, egress);
 }
 
 static void process(uint8_t *buf, size_t n, uint16_t ingress, const struct sockaddr *from)

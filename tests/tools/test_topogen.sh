@@ -62,7 +62,8 @@ bad_desc() { # EXPECTED-LINE PYTHON-EDIT
 bad_desc "links[0].b: AS 1-ff00:0:113 is not in ases" "d['links'][0]['b'] = '1-ff00:0:113-1#41'"
 bad_desc "links[0].b: interface ID 1..65535, got '0'" "d['links'][0]['b'] = '1-ff00:0:111-1#0'"
 bad_desc "links[1].a: interface 1 is already used in its AS" "d['links'][1]['a'] = '1-ff00:0:110-2#1'"
-bad_desc "links[0].type: PEER links are not supported yet (CHILD or CORE)" "d['links'][0]['type'] = 'PEER'"
+bad_desc "links[0].type: a PEER link joins two non-core ASes" "d['links'][0]['type'] = 'PEER'"
+bad_desc "links[0].type: expected CHILD (a is the parent), CORE or PEER, got 'SIBLING'" "d['links'][0]['type'] = 'SIBLING'"
 bad_desc "links[0].mtu: expected an integer 1280..65535" "d['links'][0]['mtu'] = 100"
 bad_desc "links[0].underlay: expected UDP/IPv4 or UDP/IPv6, got 'UDP/IPv5'" "d['links'][0]['underlay'] = 'UDP/IPv5'"
 bad_desc "ases.1-ff00:0:111.mtus: unknown key (known: core mtu dispatched_ports)" "d['ases']['1-ff00:0:111']['mtus'] = 1"
@@ -82,6 +83,29 @@ check "a JSON syntax error names line and column" \
 	bash -c "'$TOPOGEN' '$T/syntax.json' '$T/b' 2>&1 | grep -qF '$T/syntax.json:1:34: '"
 check "every example description passes --check" \
 	bash -c "for f in '$DESC_DIR'/*.json; do '$TOPOGEN' \"\$f\" --check || exit 1; done"
+# Peering and shortcuts (topology/peering.json): the PEER link in both topologies with the other
+# end's interface; 113 -> 112 over the core and over the peering link (both info fields
+# flagged Peer: meta and flags bytes), 113 -> 111 as the up-segment alone (a shortcut), and no
+# path through an AS twice. Go's control plane offers exactly these (acceptance, --control go).
+"$TOPOGEN" "$DESC_DIR/peering.json" "$T/peer" >/dev/null
+check "PEER links in topology.json, with remote_interface_id" python3 -c "
+import json
+a = json.load(open('$T/peer/ASff00_0_111/topology.json'))['border_routers']['br1-ff00_0_111-1']['interfaces']['42']
+b = json.load(open('$T/peer/ASff00_0_112/topology.json'))['border_routers']['br1-ff00_0_112-1']['interfaces']['2']
+assert (a['link_to'], a['remote_interface_id'], b['link_to'], b['remote_interface_id']) == ('PEER', 2, 'PEER', 42)"
+check "peering, shortcut and core paths as Go's combinator makes them, none looping" python3 -c "
+import json
+ps = json.load(open('$T/peer/paths.json'))['paths']
+def ifs(s, d): return [[(i['ia'][-3:], i['id']) for i in p['interfaces']] for p in ps if (p['src'][-3:], p['dst'][-3:]) == (s, d)]
+assert ifs('113', '112') == [[('113', 1), ('111', 43), ('111', 41), ('110', 1), ('110', 2), ('112', 1)], [('113', 1), ('111', 43), ('111', 42), ('112', 2)]], ifs('113', '112')
+assert ifs('113', '111') == [[('113', 1), ('111', 43)]], ifs('113', '111')
+assert ifs('111', '113') == [[('111', 43), ('113', 1)]], ifs('111', '113')
+peer = [p['raw'] for p in ps if (p['src'][-3:], p['dst'][-3:]) == ('113', '112')][1]
+assert peer[:8] == '00002040' and int(peer[8:10], 16) & 2 and int(peer[24:26], 16) & 3 == 3, peer
+for p in ps:
+    seq = [i['ia'] for i in p['interfaces']]
+    runs = [a for k, a in enumerate(seq) if k == 0 or seq[k - 1] != a]
+    assert len(runs) == len(set(runs)), (p['src'], p['dst'], seq)"
 check "--help on stdout, exit 0, names the format document" \
 	bash -c "'$TOPOGEN' --help 2>/dev/null | grep -q 'topogen.md'"
 finish
