@@ -116,6 +116,7 @@ typedef struct snet_conn_stats {
 	uint64_t scmp_received, echo_answered;
 	uint64_t send_errors, send_retries;
 	uint64_t drop_svc;          /* to or from an SVC address: for services, not for conns */
+	uint64_t repaths;           /* queued sends stamped again with a remote source's new path */
 } snet_conn_stats;
 
 /* One received datagram. Everything is borrowed until the callback returns. */
@@ -241,6 +242,26 @@ SNET_EXTERN int snet_conn_send(snet_send_t *req, snet_conn_t *conn, const uv_buf
 SNET_EXTERN int snet_conn_send_scmp(snet_send_t *req, snet_conn_t *conn, const snet_scmp *scmp,
 				    const uv_buf_t bufs[], unsigned nbufs, const snet_udp_addr *dst,
 				    snet_send_cb cb);
+
+/* Where sends go when their path may change while they wait in the queue (a path selector,
+ * snet/select.h): current fills the destination IA and path (snet_path_apply) to use now and
+ * returns 0, or SNET_E_NO_PATH; gen changes whenever its answer does. */
+typedef struct snet_remote_source snet_remote_source;
+struct snet_remote_source {
+	int (*current)(snet_remote_source *src, snet_udp_addr *out);
+	uint64_t gen;
+};
+
+/* Sends bufs to host:port in src's destination AS on src's path, as snet_conn_send does; if
+ * src->gen has changed when the datagram is about to leave, it is stamped again with the path
+ * current then (Go's Dial with a path querier; PAN's selectors): sends queued before a switch
+ * leave on the new path. When src has no path by then, it leaves on the one it was given.
+ * Returns what snet_conn_send returns. */
+SNET_EXTERN int snet_conn_send_via(snet_send_t *req, snet_conn_t *conn, const uv_buf_t bufs[],
+				   unsigned nbufs, snet_remote_source *src, const snet_host *host,
+				   uint16_t port, snet_send_cb cb);
+/* Before src goes away: sends made through it that still wait keep the path they have. */
+SNET_EXTERN void snet_conn_forget_source(snet_conn_t *conn, snet_remote_source *src);
 
 /* Sends bufs as one datagram to the underlay address to, unchanged (a relay), from the conn's
  * socket: from src when given (an IP), else from what the kernel picks. Same completion rules

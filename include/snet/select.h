@@ -83,7 +83,8 @@ SNET_EXTERN int snet_selector_set_paths(snet_selector_t *s, snet_path_set *set);
 /* The path to send on now, or NULL. Valid until the next callback from the loop. */
 SNET_EXTERN const snet_path *snet_selector_path(const snet_selector_t *s);
 /* Sends bufs to host:port in the destination AS on the active path (snet_conn_send's rules);
- * SNET_E_NO_PATH when no path is usable. */
+ * a send still queued when the active path changes leaves on the new one
+ * (snet_conn_send_via). SNET_E_NO_PATH when no path is usable. */
 SNET_EXTERN int snet_selector_send(snet_selector_t *s, snet_send_t *req, const uv_buf_t bufs[],
 				   unsigned nbufs, const snet_host *host, uint16_t port,
 				   snet_send_cb cb);

@@ -134,6 +134,10 @@ struct send_priv {
 	snet_route_key key;
 	uint64_t gen;
 	uint8_t src[16];
+	snet_remote_source *via; /* snet_conn_send_via: its generation when stamped, host, port */
+	uint64_t via_gen;
+	snet_host via_host;
+	uint16_t via_port;
 	uv_write_t wreq; /* a transport's own request (dispatcher mode) */
 	uint8_t fhdr[32];
 };

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Sending: a request is stamped (header emitted, source chosen) at submit and queued on its
- * sock; before it leaves, a source from an older route generation is looked up again and the
- * request re-stamped. The transport moves it (udp.c: sendmmsg with the source in pktinfo). */
+ * sock; before it leaves, a request sent through a remote source whose path changed is stamped
+ * again with the new path, and a source from an older route generation is looked up again and
+ * the request re-stamped. The transport moves it (udp.c: sendmmsg with the source in pktinfo). */
 #include <errno.h>
 #include <string.h>
 
@@ -148,11 +149,34 @@ static void restamp(struct send_priv *p)
 	l4_checksum(p);
 }
 
+static int address(snet_send_t *req, const snet_udp_addr *dst, const snet_scmp *scmp);
+
+/* A request sent through a remote source whose path changed: stamped again with the new one;
+ * kept as it was when there is none, or the new path cannot be used from this socket. */
+static void repath(snet_send_t *req)
+{
+	struct send_priv *p = REQ(req), saved;
+	snet_udp_addr dst;
+	memset(&dst, 0, sizeof(dst));
+	p->via_gen = p->via->gen;
+	if (p->via->current(p->via, &dst) < 0)
+		return;
+	dst.host = p->via_host;
+	dst.port = p->via_port;
+	memcpy(&saved, p, sizeof(saved));
+	if (address(req, &dst, NULL) < 0)
+		memcpy(p, &saved, sizeof(saved)); /* h.path points into p->hdr: still right */
+	else
+		CONN(req->conn)->stats.repaths++;
+}
+
 void snet__send_refresh(snet_send_t *req)
 {
 	struct send_priv *p = REQ(req);
 	struct snet__network *n = NET(req->conn->net);
 	uint8_t old[16];
+	if (p->via && p->via->gen != p->via_gen)
+		repath(req);
 	if (p->src_mode != SRC_RESOLVED || p->gen == n->resolver.cache.gen)
 		return;
 	memcpy(old, p->src, 16);
@@ -231,6 +255,7 @@ static void init_request(snet_send_t *req, snet_conn_t *c, const uv_buf_t bufs[]
 	p->cb = cb;
 	p->l4 = l4;
 	p->retried = 0;
+	p->via = NULL;
 	p->hdr_len = 0;
 	p->nbufs = nbufs;
 	if (nbufs) /* bufs may be NULL when there is no payload */
@@ -247,23 +272,52 @@ static int submit(snet_send_t *req, snet_conn_t *c, const uv_buf_t bufs[], unsig
 	if (err)
 		return err;
 	init_request(req, c, bufs, nbufs, scmp ? SNET_PROTO_SCMP : SNET_PROTO_UDP, cb);
-	if ((err = next_hop(c, dst, &REQ(req)->nh)) < 0)
+	if ((err = address(req, dst, scmp)) < 0)
 		return err;
-	int fam = reachable_family(cp->sock, &REQ(req)->nh);
+	snet__sock_enqueue(cp->sock, req);
+	return 0;
+}
+
+/* Next hop, source and headers for dst. */
+static int address(snet_send_t *req, const snet_udp_addr *dst, const snet_scmp *scmp)
+{
+	int err;
+	if ((err = next_hop(req->conn, dst, &REQ(req)->nh)) < 0)
+		return err;
+	int fam = reachable_family(CONN(req->conn)->sock, &REQ(req)->nh);
 	if (fam < 0)
 		return fam;
 	if ((err = choose_source(req, dst, fam)) < 0)
 		return err;
-	if ((err = stamp(req, dst, fam, scmp)) < 0)
-		return err;
-	snet__sock_enqueue(cp->sock, req);
-	return 0;
+	return stamp(req, dst, fam, scmp);
 }
 
 int snet_conn_send(snet_send_t *req, snet_conn_t *c, const uv_buf_t bufs[], unsigned nbufs,
 		   const snet_udp_addr *dst, snet_send_cb cb)
 {
 	return submit(req, c, bufs, nbufs, dst, NULL, cb);
+}
+
+int snet_conn_send_via(snet_send_t *req, snet_conn_t *c, const uv_buf_t bufs[], unsigned nbufs,
+		       snet_remote_source *src, const snet_host *host, uint16_t port,
+		       snet_send_cb cb)
+{
+	struct send_priv *p = REQ(req);
+	snet_udp_addr dst;
+	memset(&dst, 0, sizeof(dst));
+	int err = src->current(src, &dst);
+	if (err < 0)
+		return err;
+	dst.host = *host;
+	dst.port = port;
+	if ((err = submit(req, c, bufs, nbufs, &dst, NULL, cb)) < 0)
+		return err;
+	/* Queued requests leave from the loop, never inside this call. */
+	p->via = src;
+	p->via_gen = src->gen;
+	p->via_host = *host;
+	p->via_port = port;
+	return 0;
 }
 
 int snet_conn_send_scmp(snet_send_t *req, snet_conn_t *c, const snet_scmp *scmp,
@@ -308,10 +362,19 @@ int snet__send_prepare_answer(snet_send_t *req, snet_conn_t *c, const snet_scmp 
 	req->conn = c;
 	p->l4 = SNET_PROTO_SCMP;
 	p->retried = 0;
+	p->via = NULL;
 	p->src_mode = SRC_STICKY;
 	memcpy(p->src, src, 16);
 	p->nh = *nh;
 	if (reachable_family(CONN(c)->sock, &p->nh) < 0)
 		return UV_EAFNOSUPPORT;
 	return emit_headers(p, NULL, scmp);
+}
+
+void snet_conn_forget_source(snet_conn_t *c, snet_remote_source *src)
+{
+	snet__sock *s = CONN(c)->sock;
+	for (snet_send_t *r = s ? s->sq_head : NULL; r; r = REQ(r)->next)
+		if (REQ(r)->via == src)
+			REQ(r)->via = NULL;
 }

@@ -12,6 +12,7 @@
 #define PROBE_SLOTS 32 /* probes in flight at once: a send request each */
 
 struct snet__selector {
+	snet_remote_source via; /* first: sends through it are re-pathed on a switch */
 	snet_selector_t *s;
 	snet_conn_t *conn;
 	snet_daemon_t *daemon;
@@ -70,8 +71,23 @@ static void maybe_free(struct snet__selector *x)
 /* After anything that may change the active path: choose, and tell the application. */
 static void rechoose(struct snet__selector *x, snet_switch_reason why)
 {
-	if (sel_choose(&x->core, now_ms(x), why) && x->opts.switch_cb)
+	if (!sel_choose(&x->core, now_ms(x), why))
+		return;
+	x->via.gen++; /* sends still queued take the new path before they leave */
+	if (x->opts.switch_cb)
 		x->opts.switch_cb(x->s, sel_active(&x->core), x->core.last_reason);
+}
+
+/* The remote source sends go through: the active path, applied to the destination IA. */
+static int via_current(snet_remote_source *src, snet_udp_addr *out)
+{
+	struct snet__selector *x = (struct snet__selector *)(void *)src;
+	const snet_path *p = sel_active(&x->core);
+	if (!p)
+		return SNET_E_NO_PATH;
+	out->ia = x->dst;
+	snet_path_apply(p, out);
+	return 0;
 }
 
 /* Why the active path is no longer usable: the reason a switch away from it gets. */
@@ -275,6 +291,7 @@ int snet_selector_init(snet_selector_t *s, snet_conn_t *conn, snet_daemon_t *dae
 	x->opts.size = sizeof(x->opts);
 	x->s = s;
 	x->conn = conn;
+	x->via.current = via_current;
 	x->daemon = daemon;
 	x->dst = dst;
 	x->local_ia = me.ia;
@@ -319,12 +336,7 @@ int snet_selector_send(snet_selector_t *s, snet_send_t *req, const uv_buf_t bufs
 		       unsigned nbufs, const snet_host *host, uint16_t port, snet_send_cb cb)
 {
 	struct snet__selector *x = s->priv_;
-	const snet_path *p = sel_active(&x->core);
-	if (!p)
-		return SNET_E_NO_PATH;
-	snet_udp_addr dst = { .ia = x->dst, .host = *host, .port = port };
-	snet_path_apply(p, &dst);
-	return snet_conn_send(req, x->conn, bufs, nbufs, &dst, cb);
+	return snet_conn_send_via(req, x->conn, bufs, nbufs, &x->via, host, port, cb);
 }
 
 void snet_selector_get_stats_(const snet_selector_t *s, snet_selector_stats *st, size_t size)
@@ -349,6 +361,7 @@ void snet_selector_close(snet_selector_t *s, void (*cb)(snet_selector_t *s))
 		return;
 	x->closing = true;
 	x->close_cb = cb;
+	snet_conn_forget_source(x->conn, &x->via);
 	/* Requests and probe sends in flight still end in our callbacks (the daemon's close
 	 * cancels the former, the conn's close the latter): maybe_free waits for them. */
 	uv_close((uv_handle_t *)&x->refresh, on_timer_closed);
