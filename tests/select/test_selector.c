@@ -199,6 +199,12 @@ static void on_switch(snet_selector_t *s, const snet_path *now, snet_switch_reas
 	last_why = why;
 }
 
+static int sent;
+static void on_sent(snet_send_t *req, int status)
+{
+	sent++;
+}
+
 /* An SCMP interface-down message quoting a UDP packet from port sport on path p. */
 static void scmp_for(const snet_path *p, uint16_t sport, uint64_t ia, uint64_t ifid,
 		     uint8_t *buf, size_t cap, snet_scmp *sc, snet_scmp_msg *m)
@@ -263,10 +269,21 @@ static void test_scmp_must_quote_our_packet(void **state)
 	assert_false(snet_selector_scmp(&sel, &m));
 	assert_true(snet_selector_path(&sel) == p0);
 	assert_int_equal(switches, 1);
+	/* A send queued on p0 (the loop has not run)... */
+	snet_send_t queued;
+	snet_host qh = { .type = SNET_HOST_IP4, .ip = { 10, 0, 0, 2 } };
+	uv_buf_t qb = uv_buf_init("q", 1);
+	assert_int_equal(snet_selector_send(&sel, &queued, &qb, 1, &qh, 31000, on_sent), 0);
 	/* Our packet, our path, its interface: the next path. */
 	scmp_for(p0, me.port, CORE1, 10, buf, sizeof(buf), &sc, &m);
 	assert_true(snet_selector_scmp(&sel, &m));
 	assert_true(snet_selector_path(&sel) != p0);
+	/* ...leaves on the new one. */
+	while (!sent)
+		uv_run(&loop, UV_RUN_ONCE);
+	snet_conn_stats cs;
+	snet_conn_get_stats(&conn, &cs);
+	assert_int_equal(cs.repaths, 1);
 	assert_int_equal(switches, 2);
 	assert_int_equal(last_why, SNET_SWITCH_SCMP);
 	snet_selector_stats st;
