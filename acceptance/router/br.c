@@ -461,8 +461,13 @@ static void forward(struct fwd *f)
 	if (router_alert(f, f->ingress, true))
 		return;
 	/* Go: process: a packet for this IA is delivered, whatever hops its path has left (a
-	 * shortcut's last hop field still names the interface towards the core). */
+	 * shortcut's last hop field still names the interface towards the core); one from
+	 * inside the AS for the AS itself is not (validateSrcDstIA). */
 	if (f->pkt.hdr.dst_ia == R.topo.ia) {
+		if (!f->ingress) {
+			R.drops[D_NOT_LOCAL]++;
+			return;
+		}
 		write_path(f);
 		deliver(f->buf, f->n, &f->pkt);
 		return;
