@@ -225,7 +225,12 @@ static bool loops(const struct hopset *h)
 	return false;
 }
 
-/* Writes the path of these parts, unless it loops; whether it did. */
+/* Candidates per pair before Go's order and the cap. */
+#define MAX_CANDIDATES 512
+
+/* Adds the path of these parts to the pair's candidates, unless it loops or another
+ * candidate crosses the same interfaces (Go: filterLongPaths, filterDuplicates); whether it
+ * did. Each carries its segment count for the ordering ("_segments", removed after). */
 static bool emit(const struct topo *t, json_t *arr, int src, int dst, const struct part parts[],
 		 int n)
 {
@@ -234,10 +239,57 @@ static bool emit(const struct topo *t, json_t *arr, int src, int dst, const stru
 	for (int i = 0; i < n; i++)
 		add_seg(t, &h, &parts[i]);
 	h.p.num_inf = (uint8_t)n;
-	if (loops(&h))
+	if (loops(&h) || json_array_size(arr) >= MAX_CANDIDATES)
 		return false;
-	json_array_append_new(arr, path_json(t, &h, src, dst));
+	json_t *o = path_json(t, &h, src, dst), *seen;
+	size_t i;
+	json_array_foreach(arr, i, seen)
+	{
+		if (json_equal(json_object_get(seen, "interfaces"), json_object_get(o, "interfaces"))) {
+			json_decref(o);
+			return false;
+		}
+	}
+	json_object_set_new(o, "_segments", json_integer(n));
+	json_array_append_new(arr, o);
 	return true;
+}
+
+/* Go's combinator order: fewest inter-AS links (two interfaces each), then fewest segments;
+ * otherwise as generated. */
+struct ranked {
+	json_t *path;
+	size_t links, segs, pos;
+};
+
+static int by_rank(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+	if (x->links != y->links)
+		return x->links < y->links ? -1 : 1;
+	if (x->segs != y->segs)
+		return x->segs < y->segs ? -1 : 1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* The pair's candidates into arr, in Go's order, at most max. */
+static void append_ranked(json_t *arr, json_t *pair, int max)
+{
+	size_t n = json_array_size(pair), i;
+	struct ranked *r = calloc(n ? n : 1, sizeof(*r));
+	json_t *p;
+	if (!r)
+		return;
+	json_array_foreach(pair, i, p)
+	{
+		r[i] = (struct ranked){ p, json_array_size(json_object_get(p, "interfaces")) / 2,
+					(size_t)json_integer_value(json_object_get(p, "_segments")), i };
+		json_object_del(p, "_segments");
+	}
+	qsort(r, n, sizeof(*r), by_rank);
+	for (i = 0; i < n && i < (size_t)max; i++)
+		json_array_append(arr, r[i].path);
+	free(r);
 }
 
 /* The core segments over direct core links from a to b (one per parallel link), constructed
@@ -303,16 +355,17 @@ static void cut_paths(const struct topo *t, json_t *arr, int src, int dst, const
 	for (int u = 0; u < nups; u++)
 		for (int d = 0; d < nd; d++)
 			for (int x = 1; x < ups[u].n; x++)
-				for (int y = 1; y < downs[d].n && *emitted < t->max_paths; y++)
+				for (int y = 1; y < downs[d].n; y++)
 					cut_pair(t, arr, src, dst, &ups[u], &downs[d], x, y, emitted);
 }
 
-/* Every combination Go's combinator offers for up-core-down without shortcuts:
- * each up-segment, each core segment (every parallel core link), each down-segment; then the
- * peering paths; at most t->max_paths per pair, in that order. */
-static void pair_paths(const struct topo *t, json_t *arr, int src, int dst, struct seg *ups,
+/* Every combination Go's combinator offers: each up-segment, each core segment (every
+ * parallel core link), each down-segment; the shortcuts and peering paths; in Go's order, at
+ * most t->max_paths per pair. */
+static void pair_paths(const struct topo *t, json_t *all, int src, int dst, struct seg *ups,
 		       int nups)
 {
+	json_t *arr = json_array();
 	const struct as_desc *S = &t->ases[src], *D = &t->ases[dst];
 	struct seg cores[MAX_LINKS], downs[8], path = { .n = 1, .as = { dst } };
 	int nd = 0, emitted = 0;
@@ -325,7 +378,7 @@ static void pair_paths(const struct topo *t, json_t *arr, int src, int dst, stru
 		for (int d = 0; d < (D->core ? 1 : nd); d++) {
 			int c2 = D->core ? dst : downs[d].as[0];
 			int nc = c1 == c2 ? 1 : core_segs(t, c1, c2, cores, MAX_LINKS);
-			for (int k = 0; k < nc && emitted < t->max_paths; k++) {
+			for (int k = 0; k < nc; k++) {
 				struct part parts[3];
 				int n = 0;
 				if (up)
@@ -341,6 +394,8 @@ static void pair_paths(const struct topo *t, json_t *arr, int src, int dst, stru
 	}
 	if (!S->core && !D->core)
 		cut_paths(t, arr, src, dst, ups, nups, downs, nd, &emitted);
+	append_ranked(all, arr, t->max_paths);
+	json_decref(arr);
 }
 
 json_t *topo_paths(struct topo *t)

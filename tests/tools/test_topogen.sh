@@ -85,8 +85,9 @@ check "every example description passes --check" \
 	bash -c "for f in '$DESC_DIR'/*.json; do '$TOPOGEN' \"\$f\" --check || exit 1; done"
 # Peering and shortcuts (topology/peering.json): the PEER link in both topologies with the other
 # end's interface; 113 -> 112 over the core and over the peering link (both info fields
-# flagged Peer: meta and flags bytes), 113 -> 111 as the up-segment alone (a shortcut), and no
-# path through an AS twice. Go's control plane offers exactly these (acceptance, --control go).
+# flagged Peer: meta and flags bytes), 113 -> 111 as the up-segment alone (a shortcut), no
+# path through an AS twice, in Go's order (fewest links first). Go's control plane offers
+# exactly these (acceptance, --control go).
 "$TOPOGEN" "$DESC_DIR/peering.json" "$T/peer" >/dev/null
 check "PEER links in topology.json, with remote_interface_id" python3 -c "
 import json
@@ -97,10 +98,10 @@ check "peering, shortcut and core paths as Go's combinator makes them, none loop
 import json
 ps = json.load(open('$T/peer/paths.json'))['paths']
 def ifs(s, d): return [[(i['ia'][-3:], i['id']) for i in p['interfaces']] for p in ps if (p['src'][-3:], p['dst'][-3:]) == (s, d)]
-assert ifs('113', '112') == [[('113', 1), ('111', 43), ('111', 41), ('110', 1), ('110', 2), ('112', 1)], [('113', 1), ('111', 43), ('111', 42), ('112', 2)]], ifs('113', '112')
+assert ifs('113', '112') == [[('113', 1), ('111', 43), ('111', 42), ('112', 2)], [('113', 1), ('111', 43), ('111', 41), ('110', 1), ('110', 2), ('112', 1)]], ifs('113', '112')
 assert ifs('113', '111') == [[('113', 1), ('111', 43)]], ifs('113', '111')
 assert ifs('111', '113') == [[('111', 43), ('113', 1)]], ifs('111', '113')
-peer = [p['raw'] for p in ps if (p['src'][-3:], p['dst'][-3:]) == ('113', '112')][1]
+peer = [p['raw'] for p in ps if (p['src'][-3:], p['dst'][-3:]) == ('113', '112')][0]
 assert peer[:8] == '00002040' and int(peer[8:10], 16) & 2 and int(peer[24:26], 16) & 3 == 3, peer
 for p in ps:
     seq = [i['ia'] for i in p['interfaces']]
