@@ -243,12 +243,11 @@ void snet__host_from_hdr(snet_host *h, uint8_t type, const uint8_t raw[16]);
 void snet__host_to_hdr(const snet_host *h, uint8_t *type, uint8_t raw[16]);
 
 /* pktinfo.c */
-/* The destination a datagram arrived at, from its IP_PKTINFO/IPV6_PKTINFO; plain family. */
-int snet__pktinfo_dst(struct msghdr *m, int *family, uint8_t ip[16]);
+/* The destination a datagram arrived at, from its IP_PKTINFO/IPV6_PKTINFO (plain family), and
+ * in the same pass the segment size of a datagram the kernel coalesced (UDP_GRO), else 0. */
+int snet__pktinfo_dst(struct msghdr *m, int *family, uint8_t ip[16], size_t *gro_seg);
 /* Writes a source control message into ctrl (CTRL_BUF bytes); returns its length. */
 size_t snet__pktinfo_src(uint8_t *ctrl, int sock_family, int family, const uint8_t ip[16]);
-/* The segment size of a datagram the kernel coalesced (UDP_GRO), or 0. */
-size_t snet__gro_segment(struct msghdr *m);
 /* Appends a UDP_SEGMENT message (GSO segment size seg) after len bytes of ctrl; new length. */
 size_t snet__gso_ctrl(uint8_t *ctrl, size_t len, uint16_t seg);
 

@@ -9,18 +9,21 @@
 
 static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
-int snet__pktinfo_dst(struct msghdr *m, int *family, uint8_t ip[16])
+int snet__pktinfo_dst(struct msghdr *m, int *family, uint8_t ip[16], size_t *gro_seg)
 {
+	int found = -1;
 	memset(ip, 0, 16);
+	*gro_seg = 0;
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
-		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+		/* The first pktinfo counts, as ever (a dual-stack socket may get both kinds). */
+		if (found < 0 && c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
 			struct in_pktinfo pi;
 			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
 			memcpy(ip, &pi.ipi_addr, 4);
 			*family = AF_INET;
-			return 0;
-		}
-		if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+			found = 0;
+		} else if (found < 0 && c->cmsg_level == IPPROTO_IPV6 &&
+			   c->cmsg_type == IPV6_PKTINFO) {
 			struct in6_pktinfo pi;
 			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
 			if (memcmp(&pi.ipi6_addr, v4mapped, 12) == 0) {
@@ -30,16 +33,23 @@ int snet__pktinfo_dst(struct msghdr *m, int *family, uint8_t ip[16])
 				memcpy(ip, &pi.ipi6_addr, 16);
 				*family = AF_INET6;
 			}
-			return 0;
+			found = 0;
+		} else if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO &&
+			   c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+			int seg;
+			memcpy(&seg, CMSG_DATA(c), sizeof(seg));
+			*gro_seg = seg > 0 ? (size_t)seg : 0;
 		}
 	}
-	return -1;
+	return found;
 }
 
 size_t snet__pktinfo_src(uint8_t *ctrl, int sock_family, int family, const uint8_t ip[16])
 {
 	struct msghdr m = { .msg_control = ctrl, .msg_controllen = CTRL_BUF };
-	memset(ctrl, 0, CTRL_BUF);
+	/* Only the bytes sent are cleared: they are compared when sends coalesce. */
+	memset(ctrl, 0, CMSG_SPACE(sock_family == AF_INET ? sizeof(struct in_pktinfo)
+							  : sizeof(struct in6_pktinfo)));
 	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
 	if (sock_family == AF_INET) {
 		/* spec_dst drives the source and the rule lookup; ifindex 0 leaves routing free. */
@@ -64,19 +74,6 @@ size_t snet__pktinfo_src(uint8_t *ctrl, int sock_family, int family, const uint8
 	c->cmsg_len = CMSG_LEN(sizeof(pi6));
 	memcpy(CMSG_DATA(c), &pi6, sizeof(pi6));
 	return CMSG_SPACE(sizeof(pi6));
-}
-
-size_t snet__gro_segment(struct msghdr *m)
-{
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
-		if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO &&
-		    c->cmsg_len >= CMSG_LEN(sizeof(int))) {
-			int seg;
-			memcpy(&seg, CMSG_DATA(c), sizeof(seg));
-			return seg > 0 ? (size_t)seg : 0;
-		}
-	}
-	return 0;
 }
 
 size_t snet__gso_ctrl(uint8_t *ctrl, size_t len, uint16_t seg)

@@ -125,10 +125,10 @@ static void input_one(snet__sock *s, struct rx_ring *rx, unsigned i)
 {
 	struct msghdr *m = &rx->msg[i].msg_hdr;
 	const uint8_t *buf = rx->iov[i].iov_base;
-	size_t len = rx->msg[i].msg_len, seg = snet__gro_segment(m);
+	size_t len = rx->msg[i].msg_len, seg;
 	int fam;
 	uint8_t ip[16];
-	if (snet__pktinfo_dst(m, &fam, ip) < 0 || (m->msg_flags & MSG_TRUNC)) {
+	if (snet__pktinfo_dst(m, &fam, ip, &seg) < 0 || (m->msg_flags & MSG_TRUNC)) {
 		s->stats.drop_other++;
 		return;
 	}
@@ -183,14 +183,15 @@ static void on_readable(struct udp *u)
 
 /* ---- sending -------------------------------------------------------------------------------- */
 
-/* What one request puts on the wire: its iovecs (already in the batch), size, next hop and
- * source control message. */
+/* What one request puts on the wire: its iovecs and its source control message (both written
+ * in place, in the batch: the control message in the slot of the message it would start),
+ * size and next hop. */
 struct tx_item {
 	struct iovec *iov;
+	const uint8_t *ctrl;
 	size_t niov, len, cl;
 	const struct sockaddr *dst;
 	socklen_t dlen;
-	_Alignas(struct cmsghdr) uint8_t ctrl[CTRL_BUF];
 };
 
 /* Whether it can ride in message m as one more GSO segment: the same next hop, source and
@@ -213,8 +214,7 @@ static void start_msg(struct tx_batch *b, unsigned m, const struct tx_item *it)
 	h->msg_iovlen = it->niov;
 	h->msg_name = (void *)it->dst;
 	h->msg_namelen = it->dlen;
-	memcpy(b->ctrl[m], it->ctrl, it->cl);
-	b->ctrl_len[m] = it->cl;
+	b->ctrl_len[m] = it->cl; /* it->ctrl is b->ctrl[m] already */
 	b->nreq[m] = 1;
 	b->seg[m] = it->len;
 }
@@ -244,7 +244,8 @@ static unsigned fill_batch(struct udp *u, struct tx_batch *b)
 			it.len += it.iov[k].iov_len;
 		it.dst = (const struct sockaddr *)snet__send_dst(r);
 		it.dlen = snet__sa_len(it.dst);
-		it.cl = snet__send_ctrl(r, s->family, it.ctrl);
+		it.ctrl = b->ctrl[n];
+		it.cl = snet__send_ctrl(r, s->family, b->ctrl[n]);
 		niov += (unsigned)it.niov;
 		if (n && joins(u, b, n - 1, &it)) {
 			b->msg[n - 1].msg_hdr.msg_iovlen += it.niov;
