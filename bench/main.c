@@ -16,6 +16,10 @@ int main(int argc, char **argv)
 		return bench_daemon(argv[2], argv[3], argc > 4 ? atol(argv[4]) : 2000);
 	/* One group alone, in this network namespace (echo: five runs of the plain echo, for
 	 * profiling). */
+	if (argc == 2 && strcmp(argv[1], "codec") == 0) {
+		bench_codec();
+		return 0;
+	}
 	if (argc == 2 && strcmp(argv[1], "bulk") == 0) {
 		bench_bulk();
 		return 0;
@@ -31,7 +35,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc != 1) {
-		fprintf(stderr, "usage: snet-bench [daemon ADDR DST_IA [N] | echo | bulk | peers]\n");
+		fprintf(stderr, "usage: snet-bench [daemon ADDR DST_IA [N] | codec | echo | bulk | peers]\n");
 		return 2;
 	}
 	/* Writes to a closed Unix socket must fail, not kill us. */

@@ -52,6 +52,39 @@ static void test_decode(void **state)
 	run("decode", snet_fuzz_decode, 7);
 }
 
+/* Go's golden packets with every byte changed to the values that move a parser between its
+ * branches (every value in the common header; zero, one, the extremes, neighbours and flipped
+ * bits elsewhere), through the decode target: it checks the fast path against the full parser. */
+static int decode_with(uint8_t *pkt, size_t n, size_t at, const uint8_t *vals, unsigned nv)
+{
+	uint8_t orig = pkt[at];
+	for (unsigned v = 0; v < nv; v++) {
+		pkt[at] = vals[v];
+		snet_fuzz_decode(pkt, n);
+	}
+	pkt[at] = orig;
+	return (int)nv;
+}
+
+static void test_decode_mutations(void **state)
+{
+	static uint8_t pkt[2048], every[256];
+	int runs = 0;
+	for (unsigned v = 0; v < 256; v++)
+		every[v] = (uint8_t)v;
+	for (size_t g = 0; g < GOLDEN_COUNT; g++) {
+		size_t n = load_vector(golden_names[g], pkt, sizeof(pkt));
+		for (size_t at = 0; at < n; at++) {
+			uint8_t o = pkt[at];
+			const uint8_t some[] = { 0, 1, 2, 3, 4, 0x7f, 0x80, 0xfe, 0xff, (uint8_t)(o ^ 1),
+						 (uint8_t)(o ^ 0x40), (uint8_t)(o + 1), (uint8_t)(o - 1) };
+			runs += at < SNET_CMN_HDR_LEN ? decode_with(pkt, n, at, every, 256)
+						      : decode_with(pkt, n, at, some, sizeof(some));
+		}
+	}
+	assert_true(runs > 10000);
+}
+
 static void test_roundtrip(void **state)
 {
 	run("roundtrip", snet_fuzz_roundtrip, 7);
@@ -110,7 +143,8 @@ static void test_topogen(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_decode),	 cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_decode),	 cmocka_unit_test(test_decode_mutations),
+		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_addr),	 cmocka_unit_test(test_disp),
 		cmocka_unit_test(test_pkt_json), cmocka_unit_test(test_topo),
 		cmocka_unit_test(test_pathdb),	 cmocka_unit_test(test_netlink),

@@ -42,21 +42,6 @@ const char *snet_scmp_type_name(uint8_t type)
 	}
 }
 
-int snet__udp_parse(const uint8_t *b, size_t n, snet_udp *u)
-{
-	if (n < SNET_UDP_HDR_LEN)
-		return SNET_E_TRUNCATED;
-	u->src_port = get16(b);
-	u->dst_port = get16(b + 2);
-	u->length = get16(b + 4);
-	u->checksum = get16(b + 6);
-	/* Length 0 stands for "the rest" (Go: jumbogram); anything else must cover exactly the
-	 * L4 bytes, where Go would silently clip or ignore the difference. */
-	if (u->length != 0 && u->length != n)
-		return SNET_E_BAD_UDP_LEN;
-	return SNET_UDP_HDR_LEN;
-}
-
 void snet__udp_emit(const snet_udp *u, uint8_t *b)
 {
 	put16(b, u->src_port);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "snet/wire.h"
+#include "path_meta.h"
 #include "rd.h"
 #include "wr.h"
 
@@ -46,27 +47,7 @@ int snet_path_meta_parse(const uint8_t *buf, size_t len, snet_path_meta *m, uint
 {
 	if (len < SNET_META_LEN)
 		return SNET_E_TRUNCATED;
-	uint32_t w = get32(buf);
-	m->curr_inf = (uint8_t)(w >> 30);
-	m->curr_hf = (uint8_t)(w >> 24) & 0x3f;
-	m->rsv = (uint8_t)(w >> 18) & 0x3f;
-	m->seg_len[0] = (uint8_t)(w >> 12) & 0x3f;
-	m->seg_len[1] = (uint8_t)(w >> 6) & 0x3f;
-	m->seg_len[2] = (uint8_t)w & 0x3f;
-
-	unsigned ninf = 0, nhops = 0;
-	for (int i = SNET_MAX_INFS - 1; i >= 0; i--) {
-		if (m->seg_len[i] == 0 && ninf > 0)
-			return SNET_E_SEG_LEN_GAP;
-		if (m->seg_len[i] > 0 && ninf == 0)
-			ninf = (unsigned)i + 1;
-		nhops += m->seg_len[i];
-	}
-	if (nhops > SNET_MAX_HOPS)
-		return SNET_E_TOO_MANY_HOPS;
-	*num_inf = (uint8_t)ninf;
-	*num_hops = (uint8_t)nhops;
-	return 0;
+	return meta_decode(get32(buf), m, num_inf, num_hops);
 }
 
 void snet_path_meta_emit(const snet_path_meta *m, uint8_t b[SNET_META_LEN])
@@ -79,9 +60,5 @@ void snet_path_meta_emit(const snet_path_meta *m, uint8_t b[SNET_META_LEN])
 
 uint8_t snet_path_meta_inf_for_hf(const snet_path_meta *m, uint8_t hf)
 {
-	if (hf < m->seg_len[0])
-		return 0;
-	if (hf < m->seg_len[0] + m->seg_len[1])
-		return 1;
-	return 2;
+	return meta_inf_for_hf(m, hf);
 }

@@ -3,44 +3,12 @@
 #include <string.h>
 
 #include "snet/wire.h"
+#include "path_meta.h"
 #include "wr.h"
-
-static size_t path_len(uint8_t num_inf, uint8_t num_hops)
-{
-	return SNET_META_LEN + (size_t)num_inf * SNET_INFO_LEN + (size_t)num_hops * SNET_HOP_LEN;
-}
-
-/* Go leaves the current-field checks to the router; a packet we accept must be one a router
- * would forward or an end host could have received, so we check here once. */
-static int check_curr(const snet_path_meta *m, uint8_t num_inf, uint8_t num_hops)
-{
-	if (num_hops == 0)
-		return m->curr_inf || m->curr_hf ? SNET_E_BAD_CURR_HF : 0;
-	if (m->curr_inf >= num_inf)
-		return SNET_E_BAD_CURR_INF;
-	if (m->curr_hf >= num_hops)
-		return SNET_E_BAD_CURR_HF;
-	if (snet_path_meta_inf_for_hf(m, m->curr_hf) != m->curr_inf)
-		return SNET_E_CURR_INF_MISMATCH;
-	return 0;
-}
 
 int snet_scion_raw_parse(const uint8_t *buf, size_t len, snet_scion_raw *r)
 {
-	int err = snet_path_meta_parse(buf, len, &r->meta, &r->num_inf, &r->num_hops);
-	if (err < 0)
-		return err;
-	size_t n = path_len(r->num_inf, r->num_hops);
-	if (len < n)
-		return SNET_E_TRUNCATED;
-	if (len > n)
-		return SNET_E_BAD_PATH_LEN;
-	err = check_curr(&r->meta, r->num_inf, r->num_hops);
-	if (err < 0)
-		return err;
-	r->raw = buf;
-	r->len = n;
-	return 0;
+	return scion_raw_view(buf, len, r);
 }
 
 void snet_scion_raw_info(const snet_scion_raw *r, unsigned i, snet_info_field *f)
@@ -72,7 +40,7 @@ int snet_scion_path_parse(const uint8_t *buf, size_t len, snet_scion_path *p)
 
 size_t snet_scion_path_len(const snet_scion_path *p)
 {
-	return path_len(p->num_inf, p->num_hops);
+	return scion_path_len(p->num_inf, p->num_hops);
 }
 
 int snet_scion_path_emit(const snet_scion_path *p, uint8_t *buf, size_t cap)
@@ -100,7 +68,7 @@ static int meta_inc(snet_path_meta *m, uint8_t num_inf, uint8_t num_hops)
 		return SNET_E_PATH_AT_END;
 	}
 	m->curr_hf++;
-	m->curr_inf = snet_path_meta_inf_for_hf(m, m->curr_hf);
+	m->curr_inf = meta_inf_for_hf(m, m->curr_hf);
 	return 0;
 }
 
@@ -126,5 +94,5 @@ bool snet_scion_path_is_xover(const snet_scion_path *p)
 {
 	const snet_path_meta *m = &p->meta;
 	return m->curr_hf + 1 < p->num_hops &&
-	       m->curr_inf != snet_path_meta_inf_for_hf(m, (uint8_t)(m->curr_hf + 1));
+	       m->curr_inf != meta_inf_for_hf(m, (uint8_t)(m->curr_hf + 1));
 }
