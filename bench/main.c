@@ -20,6 +20,10 @@ int main(int argc, char **argv)
 		bench_codec();
 		return 0;
 	}
+	if (argc == 2 && strcmp(argv[1], "conn") == 0) {
+		bench_conn();
+		return 0;
+	}
 	if (argc == 2 && strcmp(argv[1], "bulk") == 0) {
 		bench_bulk();
 		return 0;
@@ -35,7 +39,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc != 1) {
-		fprintf(stderr, "usage: snet-bench [daemon ADDR DST_IA [N] | codec | echo | bulk | peers]\n");
+		fprintf(stderr, "usage: snet-bench [daemon ADDR DST_IA [N] | codec | conn | echo | bulk | peers]\n");
 		return 2;
 	}
 	/* Writes to a closed Unix socket must fail, not kill us. */

@@ -41,6 +41,19 @@ struct rx_ring {
 	uint8_t path_rev[SNET_MAX_HDR_LEN]; /* the reversed path a callback borrows */
 };
 
+/* Slot i ready for recvmmsg: the kernel rewrites the lengths and flags of the slots it fills,
+ * so only those are armed again after a batch (one, not the whole ring, when one datagram was
+ * ready). */
+static inline void snet__rx_arm(struct rx_ring *rx, unsigned i)
+{
+	struct msghdr *m = &rx->msg[i].msg_hdr;
+	m->msg_name = &rx->from[i];
+	m->msg_namelen = sizeof(rx->from[i]);
+	m->msg_control = rx->ctrl[i];
+	m->msg_controllen = CTRL_BUF;
+	m->msg_flags = 0;
+}
+
 /* The sendmmsg batch, built from a queue at each flush and used up before any callback. A
  * message carries one request, or several as the segments of one GSO super-packet. */
 struct tx_batch {

@@ -139,6 +139,7 @@ static int init_ring(struct rx_ring *rx, unsigned batch, unsigned flags)
 		rx->iov[i] = (struct iovec){ rx->bufs + (size_t)i * rx->slot, rx->slot };
 		rx->msg[i].msg_hdr.msg_iov = &rx->iov[i];
 		rx->msg[i].msg_hdr.msg_iovlen = 1;
+		snet__rx_arm(rx, i);
 	}
 	return 0;
 }

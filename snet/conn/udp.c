@@ -148,20 +148,16 @@ static int recv_batch(struct udp *u)
 {
 	snet__sock *s = u->sock;
 	struct rx_ring *rx = &NET(s->net)->rx;
-	for (unsigned i = 0; i < rx->batch; i++) {
-		struct msghdr *m = &rx->msg[i].msg_hdr;
-		m->msg_name = &rx->from[i];
-		m->msg_namelen = sizeof(rx->from[i]);
-		m->msg_control = rx->ctrl[i];
-		m->msg_controllen = CTRL_BUF;
-		m->msg_flags = 0;
-	}
 	int n = recvmmsg(u->fd, rx->msg, rx->batch, MSG_DONTWAIT, NULL);
-	if (n < 0)
+	if (n < 0) {
+		snet__rx_arm(rx, 0);
 		return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -errno;
+	}
 	snet__sock_input_begin(s);
 	for (int i = 0; i < n && !s->closing; i++)
 		input_one(s, rx, (unsigned)i);
+	for (int i = 0; i < n; i++)
+		snet__rx_arm(rx, (unsigned)i);
 	snet__sock_input_end(s);
 	return n;
 }

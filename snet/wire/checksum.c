@@ -12,25 +12,81 @@ typedef struct csum {
 	bool odd;
 } csum;
 
-/* The one's-complement sum of n bytes (a multiple of 32) read as host-order 32-bit words
- * added into 64 bits: a widening sum the compiler vectorizes (about 28 bytes/ns with SSE2
- * here, against 14 for the big-endian loop below), that cannot overflow for any packet size. */
+/* The one's-complement sum of n bytes (a multiple of 32) read as host-order 16-bit words: each
+ * 32-bit word's halves added into two 32-bit sums, a loop the compiler vectorizes without
+ * widening; on x86-64 also built for AVX2 and AVX-512, chosen at load time by the CPU (the
+ * checksum of a 1208-byte datagram here: 48 ns with 64-bit lanes on SSE2, 28 with AVX2, 19
+ * with AVX-512). Chunks of 64 KiB keep either sum below 2^31. */
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+#endif
 static uint64_t sum_host_order(const uint8_t *p, size_t n)
 {
 	uint64_t s = 0;
-	for (size_t i = 0; i < n; i += 4) {
-		uint32_t w;
-		memcpy(&w, p + i, sizeof(w));
-		s += w;
+	while (n) {
+		size_t k = n < 65536 ? n : 65536;
+		uint32_t lo = 0, hi = 0;
+		for (size_t i = 0; i < k; i += 4) {
+			uint32_t w;
+			memcpy(&w, p + i, sizeof(w));
+			lo += w & 0xffffu;
+			hi += w >> 16;
+		}
+		s += (uint64_t)lo + hi;
+		p += k;
+		n -= k;
 	}
 	return s;
 }
 
+/* Four fixed steps, no loop: a data-dependent loop count is a branch the CPU mispredicts
+ * on every other packet (below 2^33, 2^17 + 2^16, 2^16 + 2, then 16 bits). */
 static uint16_t fold16(uint64_t s)
 {
-	while (s >> 16)
-		s = (s >> 16) + (s & 0xffffu);
+	s = (s >> 32) + (s & 0xffffffffu);
+	s = (s >> 16) + (s & 0xffffu);
+	s = (s >> 16) + (s & 0xffffu);
+	s = (s >> 16) + (s & 0xffffu);
 	return (uint16_t)s;
+}
+
+/* a + b with the carry out added back in (end-around carry): sums of 64-bit words stay
+ * congruent modulo 2^64 - 1, which 0xffff divides, so they fold to the 16-bit sum. */
+static inline uint64_t add_eac(uint64_t a, uint64_t b)
+{
+	uint64_t r = a + b;
+	return r + (r < b);
+}
+
+static inline uint64_t load64(const uint8_t *p)
+{
+	uint64_t w;
+	memcpy(&w, p, sizeof(w));
+	return w;
+}
+
+/* Whole 16-bit words in host order: the vector loop for long runs; 8-byte words with
+ * end-around carry in two independent chains after it and for short runs (a 100-byte
+ * datagram pays no vector set-up); then the last words. */
+static uint64_t sum_words(const uint8_t *p, size_t n)
+{
+	size_t i = n >= 256 ? n & ~(size_t)31 : 0;
+	uint64_t a = i ? sum_host_order(p, i) : 0, b = 0;
+	for (; i + 16 <= n; i += 16) {
+		a = add_eac(a, load64(p + i));
+		b = add_eac(b, load64(p + i + 8));
+	}
+	a = add_eac(a, b);
+	if (i + 8 <= n) {
+		a = add_eac(a, load64(p + i));
+		i += 8;
+	}
+	for (; i + 2 <= n; i += 2) {
+		uint16_t w;
+		memcpy(&w, p + i, sizeof(w));
+		a = add_eac(a, w);
+	}
+	return a;
 }
 
 static void csum_add(csum *c, const uint8_t *p, size_t n)
@@ -41,26 +97,15 @@ static void csum_add(csum *c, const uint8_t *p, size_t n)
 		n--;
 		c->odd = false;
 	}
-	size_t i = n & ~(size_t)31;
-	/* The bulk in host order: the folded sum of byte-swapped words is the byte-swapped sum
+	/* Summed in host order: the folded sum of byte-swapped words is the byte-swapped sum
 	 * (RFC 1071, 2.B), so a little-endian host swaps the 16 folded bits once, not each word. */
-	if (i) {
-		uint16_t f = fold16(sum_host_order(p, i));
+	uint16_t f = fold16(sum_words(p, n & ~(size_t)1));
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-		f = (uint16_t)(f >> 8 | f << 8);
+	f = (uint16_t)(f >> 8 | f << 8);
 #endif
-		c->sum += f;
-	}
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w = get64(p + i);
-		c->sum += (w >> 32) + (w & 0xffffffffu);
-	}
-	for (; i + 4 <= n; i += 4)
-		c->sum += get32(p + i);
-	for (; i + 2 <= n; i += 2)
-		c->sum += get16(p + i);
-	if (i < n) {
-		c->sum += (uint64_t)p[i] << 8; /* odd length: pad with a zero byte */
+	c->sum += f;
+	if (n & 1) {
+		c->sum += (uint64_t)p[n - 1] << 8; /* odd length: pad with a zero byte */
 		c->odd = true;
 	}
 }
@@ -70,12 +115,20 @@ static uint16_t csum_fold(uint64_t s)
 	return (uint16_t)~fold16(s);
 }
 
+/* A host of 4 or 16 bytes as 32-bit words: no byte-wise pieces. */
+static uint64_t sum_host(const uint8_t *host, uint8_t type)
+{
+	uint64_t s = get32(host);
+	if (snet_addr_type_len(type) == 16)
+		s += (uint64_t)get32(host + 4) + get32(host + 8) + get32(host + 12);
+	return s;
+}
+
 static void csum_pseudo(csum *c, const snet_scion_hdr *h, uint8_t proto, size_t l4_len)
 {
 	c->sum += (h->dst_ia >> 32) + (h->dst_ia & 0xffffffffu);
 	c->sum += (h->src_ia >> 32) + (h->src_ia & 0xffffffffu);
-	csum_add(c, h->dst_host, snet_addr_type_len(h->dst_type));
-	csum_add(c, h->src_host, snet_addr_type_len(h->src_type));
+	c->sum += sum_host(h->dst_host, h->dst_type) + sum_host(h->src_host, h->src_type);
 	c->sum += (uint32_t)l4_len;
 	c->sum += proto;
 }
@@ -85,12 +138,12 @@ uint16_t snet_l4_checksum(const snet_scion_hdr *h, uint8_t proto, const uint8_t 
 {
 	csum c = { 0, false };
 	csum_pseudo(&c, h, proto, l4_len);
-	if (csum_off + 2 <= l4_len) {
-		csum_add(&c, l4, csum_off);
-		csum_add(&c, l4 + csum_off + 2, l4_len - csum_off - 2);
-	} else {
-		csum_add(&c, l4, l4_len);
-	}
+	/* One pass over all of it, the checksum field too, which its one's complement then
+	 * cancels (the field is at an even offset). The sum is never zero (proto and length are
+	 * in it), so the folded result is the same as without the field. */
+	csum_add(&c, l4, l4_len);
+	if (csum_off + 2 <= l4_len)
+		c.sum += 0xffffu - get16(l4 + csum_off);
 	return csum_fold(c.sum);
 }
 

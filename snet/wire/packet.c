@@ -103,10 +103,10 @@ int snet__pkt_parse_full(const uint8_t *buf, size_t len, snet_pkt *p, size_t *of
 	return (int)len;
 }
 
-/* The packet nearly every receiver gets: version 0, known host types, a SCION path, no
- * extensions, UDP. The same checks as the full parser, folded into a few tests and in one pass;
- * anything else, and every error, is left to the full parser, which says what is wrong and
- * where. Returns the UDP header's offset, or -1. */
+/* The packet nearly every receiver gets: version 0, known host types, a SCION or empty path,
+ * no extensions, UDP. The same checks as the full parser, folded into a few tests and in one
+ * pass; anything else, and every error, is left to the full parser, which says what is wrong
+ * and where. Returns the UDP header's offset, or -1. */
 static int parse_fast(const uint8_t *b, size_t len, snet_pkt *p)
 {
 	snet_scion_hdr *h = &p->hdr;
@@ -118,12 +118,16 @@ static int parse_fast(const uint8_t *b, size_t len, snet_pkt *p)
 	size_t dl = snet_addr_type_len(h->dst_type), sl = snet_addr_type_len(h->src_type);
 	size_t path_off = SNET_CMN_HDR_LEN + 16 + dl + sl;
 	size_t hdr = (size_t)h->hdr_len * SNET_LINE_LEN;
-	if ((h->version | (h->path_type ^ SNET_PATH_SCION) | (h->next_hdr ^ SNET_PROTO_UDP)) ||
-	    !addr_type_known(h->dst_type) || !addr_type_known(h->src_type) || hdr < path_off ||
-	    hdr > len || h->payload_len != len - hdr)
+	if ((h->version | (h->next_hdr ^ SNET_PROTO_UDP)) || !addr_type_known(h->dst_type) ||
+	    !addr_type_known(h->src_type) || hdr < path_off || hdr > len ||
+	    h->payload_len != len - hdr)
 		return -1;
-	if (scion_raw_view(b + path_off, hdr - path_off, &r) < 0 ||
-	    snet__udp_parse(b + hdr, len - hdr, &p->udp) < 0)
+	/* A SCION path between ASes, or the empty one inside an AS. */
+	if (h->path_type == SNET_PATH_EMPTY ? hdr != path_off
+					    : h->path_type != SNET_PATH_SCION ||
+						      scion_raw_view(b + path_off, hdr - path_off, &r) < 0)
+		return -1;
+	if (snet__udp_parse(b + hdr, len - hdr, &p->udp) < 0)
 		return -1;
 	h->dst_ia = get64(b + SNET_CMN_HDR_LEN);
 	h->src_ia = get64(b + SNET_CMN_HDR_LEN + 8);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Go's checksum table (pkg/slayers/scion_test.go TestSCIONComputeChecksum), and the fast sum
  * against a two-bytes-at-a-time reference: every length up to 1,600 and the largest, random
- * and all-ones bytes (the largest carries), split into three pieces at odd and even points. */
+ * and all-ones bytes (the largest carries), split into three pieces at odd and even points,
+ * with any value in the checksum field; past 64 KiB too. */
 #include <stdlib.h>
 
 #include "common.h"
@@ -87,23 +88,37 @@ static void check_len(const snet_scion_hdr *h, uint8_t *buf, size_t n)
 	struct iovec iov[3] = { { buf, a }, { buf + a, b - a }, { buf + b, n - b } };
 	if (snet_l4_checksum_v(h, 17, iov, 3) != want)
 		fail_msg("length %zu split at %zu, %zu", n, a, b);
+	/* The UDP checksum field skipped, whatever it holds. */
+	if (n >= 8) {
+		uint8_t f0 = buf[6], f1 = buf[7];
+		buf[6] = buf[7] = 0;
+		uint16_t zeroed = reference(h, 17, buf, n);
+		buf[6] = f0;
+		buf[7] = f1;
+		if (snet_l4_checksum(h, 17, buf, n, 6) != zeroed)
+			fail_msg("length %zu with 0x%02x%02x in the checksum field", n, f0, f1);
+	}
 }
 
 static void test_fast_sum(void **state)
 {
 	enum { MAX = 65527 }; /* the largest UDP payload over IPv6 */
-	uint8_t *buf = malloc(MAX);
+	enum { BIG = 3 * 65536 + 5 }; /* past the vector sum's 64 KiB chunks */
+	uint8_t *buf = malloc(BIG);
 	snet_scion_hdr h = { .dst_ia = 0xffffffffffffffffull, .src_ia = 0x0001ff0000000110ull };
 	snet_scion_hdr_set_ip(&h.dst_type, h.dst_host, (const uint8_t[]){ 255, 255, 255, 255 }, 4);
 	snet_scion_hdr_set_ip(&h.src_type, h.src_host, (const uint8_t[]){ 10, 0, 0, 1 }, 4);
 	srand(1071);
 	for (int ones = 0; ones < 2; ones++) {
-		for (size_t i = 0; i < MAX; i++)
+		for (size_t i = 0; i < BIG; i++)
 			buf[i] = ones ? 0xff : (uint8_t)rand();
 		for (size_t n = 0; n <= 1600; n++)
 			check_len(&h, buf, n);
 		for (size_t n = MAX - 70; n <= MAX; n++)
 			check_len(&h, buf, n);
+		for (size_t n = 65535; n <= 65537 + 32; n++)
+			check_len(&h, buf, n);
+		check_len(&h, buf, BIG);
 		/* Unaligned starts. */
 		for (size_t off = 1; off < 8; off++)
 			check_len(&h, buf + off, 1200);
