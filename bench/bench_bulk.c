@@ -150,8 +150,8 @@ static double conn_bulk_gbps(void)
 
 /* ---- the same with plain UDP ------------------------------------------------------------- */
 
-#define RAW_BATCH 64     /* datagrams per sendmmsg, as the conn's send batch */
-#define RAW_SEGS 51      /* per GSO send: what fits in 65000 bytes, as the conn packs them */
+#define RAW_BATCH 32     /* datagrams per sendmmsg, as the conn's send batch */
+#define RAW_SEGS 32      /* per GSO send: the whole batch, as the conn packs it */
 #define RAW_RX_SLOTS 32  /* as the network's receive ring */
 #define RAW_CALLS 4      /* syscalls per wake-up, as the conn */
 

@@ -17,7 +17,10 @@
 #define RECV_BUF 9216 /* Go: common.SupportedMTU rounded up */
 #define RECV_BUF_GRO 65536 /* a coalesced datagram: up to the largest UDP payload */
 #define CTRL_BUF 128
-#define SEND_BATCH 64
+/* Requests per send batch: 32 datagrams of 1244 bytes make one GSO message; 64 left as
+ * 52 + 12 segments and moved 10 % less bulk here. */
+#define SEND_BATCH 32
+#define FLAT_MAX 256 /* datagrams up to this long leave as one iovec (udp.c: flatten) */
 #define MAX_SEND_BATCHES 4 /* per wake-up, then the loop runs again */
 #define MAX_RECV_BATCHES 4
 #define ECHO_POOL 16
@@ -63,6 +66,7 @@ struct tx_batch {
 	size_t ctrl_len[SEND_BATCH]; /* its pktinfo, before the UDP_SEGMENT message */
 	struct iovec iov[SEND_BATCH * 5];
 	_Alignas(struct cmsghdr) uint8_t ctrl[SEND_BATCH][CTRL_BUF];
+	uint8_t flat[SEND_BATCH][FLAT_MAX]; /* small datagrams copied whole: one iovec */
 };
 
 /* GSO and GRO counters (snet_network_stats). */

@@ -226,6 +226,20 @@ static void finish_msg(struct tx_batch *b, unsigned m)
 	h->msg_controllen = cl;
 }
 
+/* A small datagram's pieces copied into one buffer: the kernel then imports and walks one
+ * iovec, not header and payload apart; a copy of 150 bytes costs less (conn_echo_ratio 0.81
+ * -> 0.82, conn_echo_w1_ratio 0.886 -> 0.894 here, interleaved runs). */
+static size_t flatten(uint8_t *flat, struct iovec *iov, size_t niov)
+{
+	size_t len = 0;
+	for (size_t k = 0; k < niov; k++) {
+		memcpy(flat + len, iov[k].iov_base, iov[k].iov_len);
+		len += iov[k].iov_len;
+	}
+	iov[0] = (struct iovec){ flat, len };
+	return 1;
+}
+
 static unsigned fill_batch(struct udp *u, struct tx_batch *b)
 {
 	snet__sock *s = u->sock;
@@ -238,6 +252,8 @@ static unsigned fill_batch(struct udp *u, struct tx_batch *b)
 		it.len = 0;
 		for (size_t k = 0; k < it.niov; k++)
 			it.len += it.iov[k].iov_len;
+		if (it.niov > 1 && it.len <= FLAT_MAX)
+			it.niov = flatten(b->flat[nreq], it.iov, it.niov);
 		it.dst = (const struct sockaddr *)snet__send_dst(r);
 		it.dlen = snet__sa_len(it.dst);
 		it.ctrl = b->ctrl[n];
