@@ -73,6 +73,7 @@ static void attach(snet_conn_t *conn, snet__sock *s, const struct sockaddr *addr
 	memset(&p->local, 0, sizeof(p->local));
 	memcpy(&p->local, addr, snet__sa_len(addr));
 	p->family = addr->sa_family;
+	p->local_family = snet__sa_plain(addr, p->local_ip, NULL);
 	if (addr->sa_family == AF_INET)
 		((struct sockaddr_in *)&p->local)->sin_port = htons(s->port);
 	else

@@ -113,6 +113,8 @@ struct conn_priv {
 	snet__sock *sock;
 	snet_conn_t *next_on_sock;
 	struct sockaddr_storage local; /* bound address and port */
+	uint8_t local_ip[16];          /* its address, plain (all zero: a wildcard) */
+	int local_family;              /* of local_ip (AF_INET for IPv4-mapped) */
 	uint8_t prefix_len;            /* 0: not prefix-bound */
 	uint8_t prefix[16];
 	int family;

@@ -44,12 +44,10 @@ static int choose_source(snet_send_t *req, const snet_udp_addr *dst, int nh_fami
 	struct send_priv *p = REQ(req);
 	const struct conn_priv *c = CONN(req->conn);
 	static const uint8_t zero[16];
-	uint8_t ip[16];
-	int fam = snet__sa_plain((const struct sockaddr *)&c->local, ip, NULL);
-	if (!c->prefix_len && memcmp(ip, zero, 16) != 0) {
+	if (!c->prefix_len && memcmp(c->local_ip, zero, 16) != 0) {
 		p->src_mode = SRC_BOUND;
-		memcpy(p->src, ip, 16);
-		return fam == nh_family ? 0 : UV_EAFNOSUPPORT;
+		memcpy(p->src, c->local_ip, 16);
+		return c->local_family == nh_family ? 0 : UV_EAFNOSUPPORT;
 	}
 	if (snet__host_is_ip(&dst->reply_src) &&
 	    (dst->reply_src.type == SNET_HOST_IP4 ? AF_INET : AF_INET6) == nh_family) {
@@ -235,6 +233,8 @@ static int check_request(const snet_conn_t *c, const snet_udp_addr *dst, unsigne
  * UV_EAFNOSUPPORT if it cannot. */
 static int reachable_family(const snet__sock *s, struct sockaddr_storage *nh)
 {
+	if (nh->ss_family == AF_INET && s->family == AF_INET)
+		return AF_INET; /* the common case: nothing to rewrite */
 	uint8_t ip[16];
 	uint16_t port;
 	int fam = snet__sa_plain((struct sockaddr *)nh, ip, &port);
