@@ -44,6 +44,13 @@ static int parse_exts(struct cursor *c, snet_pkt *p)
 	return 0;
 }
 
+/* Out of line, so that the fast path below makes no call of its own and saves no registers. */
+static __attribute__((noinline)) bool udp_checksum_ok(const snet_pkt *p, const uint8_t *l4,
+						      size_t n)
+{
+	return snet_l4_checksum(&p->hdr, SNET_PROTO_UDP, l4, n, 6) == p->udp.checksum;
+}
+
 static int parse_l4(struct cursor *c, snet_pkt *p, bool csum)
 {
 	const uint8_t *l4 = c->buf + c->at;
@@ -55,8 +62,7 @@ static int parse_l4(struct cursor *c, snet_pkt *p, bool csum)
 		hl = snet__udp_parse(l4, n, &p->udp);
 		if (hl < 0)
 			return fail(c, c->at + (hl == SNET_E_BAD_UDP_LEN ? 4 : n), hl);
-		p->checksum_ok = csum && snet_l4_checksum(&p->hdr, SNET_PROTO_UDP, l4, n, 6) ==
-						 p->udp.checksum;
+		p->checksum_ok = csum && udp_checksum_ok(p, l4, n);
 		break;
 	case SNET_PROTO_SCMP:
 		hl = snet__scmp_parse(l4, n, &p->scmp);
@@ -122,7 +128,8 @@ static int parse_fast(const uint8_t *b, size_t len, snet_pkt *p)
 	    !addr_type_known(h->src_type) || hdr < path_off || hdr > len ||
 	    h->payload_len != len - hdr)
 		return -1;
-	/* A SCION path between ASes, or the empty one inside an AS. */
+	/* A SCION path between ASes, or the empty one inside an AS; other types take the full
+	 * parser (a call here would cost every packet its saved registers). */
 	if (h->path_type == SNET_PATH_EMPTY ? hdr != path_off
 					    : h->path_type != SNET_PATH_SCION ||
 						      scion_raw_view(b + path_off, hdr - path_off, &r) < 0)
@@ -142,14 +149,6 @@ static int parse_fast(const uint8_t *b, size_t len, snet_pkt *p)
 	return (int)hdr;
 }
 
-/* Out of line, so that the fast path makes no call of its own and saves no registers. */
-static __attribute__((noinline)) int verify_udp(snet_pkt *p, const uint8_t *l4, size_t n,
-						int len)
-{
-	p->checksum_ok = snet_l4_checksum(&p->hdr, SNET_PROTO_UDP, l4, n, 6) == p->udp.checksum;
-	return len;
-}
-
 int snet_pkt_parse_flags(const uint8_t *buf, size_t len, snet_pkt *p, size_t *off,
 			 unsigned flags)
 {
@@ -158,10 +157,12 @@ int snet_pkt_parse_flags(const uint8_t *buf, size_t len, snet_pkt *p, size_t *of
 		return snet__pkt_parse_full(buf, len, p, off, flags);
 	if (off)
 		*off = len;
-	p->checksum_ok = false;
-	if (flags & SNET_PARSE_NO_CHECKSUM)
+	if (flags & SNET_PARSE_NO_CHECKSUM) {
+		p->checksum_ok = false;
 		return (int)len;
-	return verify_udp(p, buf + l4, len - (size_t)l4, (int)len);
+	}
+	p->checksum_ok = udp_checksum_ok(p, buf + l4, len - (size_t)l4);
+	return (int)len;
 }
 
 /* ---- emit --------------------------------------------------------------------------------- */
