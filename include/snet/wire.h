@@ -360,6 +360,12 @@ SNET_EXTERN uint16_t snet_l4_checksum(const snet_scion_hdr *h, uint8_t proto, co
 SNET_EXTERN uint16_t snet_l4_checksum_v(const snet_scion_hdr *h, uint8_t proto,
 					const struct iovec *iov, size_t n);
 
+/* The UDP checksum from the header's fields (its checksum taken as zero) and the scattered
+ * payload: for senders that have just written the header, whose bytes read back at once
+ * would stall the CPU (a wide load over narrow stores is not forwarded from them). */
+SNET_EXTERN uint16_t snet_udp_checksum_v(const snet_scion_hdr *h, const snet_udp *u,
+					 const struct iovec *payload, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -74,6 +74,8 @@ static void attach(snet_conn_t *conn, snet__sock *s, const struct sockaddr *addr
 	memcpy(&p->local, addr, snet__sa_len(addr));
 	p->family = addr->sa_family;
 	p->local_family = snet__sa_plain(addr, p->local_ip, NULL);
+	static const uint8_t zero[16];
+	p->bound_src = memcmp(p->local_ip, zero, 16) != 0;
 	if (addr->sa_family == AF_INET)
 		((struct sockaddr_in *)&p->local)->sin_port = htons(s->port);
 	else
@@ -131,6 +133,7 @@ int snet_conn_bind_prefix(snet_conn_t *conn, const struct sockaddr *addr, unsign
 	attach(conn, s, addr);
 	memcpy(p->prefix, ip, 16);
 	p->prefix_len = (uint8_t)prefix_len;
+	p->bound_src = false;
 	return 0;
 }
 

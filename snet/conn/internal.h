@@ -115,6 +115,8 @@ struct conn_priv {
 	struct sockaddr_storage local; /* bound address and port */
 	uint8_t local_ip[16];          /* its address, plain (all zero: a wildcard) */
 	int local_family;              /* of local_ip (AF_INET for IPv4-mapped) */
+	bool bound_src;                /* bound to one address (not a wildcard, not a prefix):
+					* every send leaves from local_ip */
 	uint8_t prefix_len;            /* 0: not prefix-bound */
 	uint8_t prefix[16];
 	int family;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Upper-layer checksum over the SCION pseudo header (Go: SCION.computeChecksum). */
+#include <stdint.h>
 #include <string.h>
 
 #include "snet/wire.h"
@@ -65,13 +66,13 @@ static inline uint64_t load64(const uint8_t *p)
 	return w;
 }
 
-/* Whole 16-bit words in host order: the vector loop for long runs; 8-byte words with
- * end-around carry in two independent chains after it and for short runs (a 100-byte
- * datagram pays no vector set-up); then the last words. */
-static uint64_t sum_words(const uint8_t *p, size_t n)
+/* Whole 16-bit words in host order (n even) as 8-byte words with end-around carry in two
+ * independent chains, then the last words: for short runs (a 100-byte datagram pays no
+ * vector set-up) and the ends of long ones. */
+static uint64_t sum_scalar(const uint8_t *p, size_t n)
 {
-	size_t i = n >= 256 ? n & ~(size_t)31 : 0;
-	uint64_t a = i ? sum_host_order(p, i) : 0, b = 0;
+	uint64_t a = 0, b = 0;
+	size_t i = 0;
 	for (; i + 16 <= n; i += 16) {
 		a = add_eac(a, load64(p + i));
 		b = add_eac(b, load64(p + i + 8));
@@ -87,6 +88,22 @@ static uint64_t sum_words(const uint8_t *p, size_t n)
 		a = add_eac(a, w);
 	}
 	return a;
+}
+
+/* Whole 16-bit words in host order (n even): long runs through the vector loop, started at
+ * a 64-byte boundary (an even number of bytes before it go the scalar way): loads that
+ * straddle two cache lines made the checksum of 1,208 bytes take 25 ns, not 19. */
+static uint64_t sum_words(const uint8_t *p, size_t n)
+{
+	if (n < 256)
+		return sum_scalar(p, n);
+	size_t head = (size_t)(-(uintptr_t)p) & 62;
+	uint64_t a = sum_scalar(p, head);
+	p += head;
+	n -= head;
+	size_t v = n & ~(size_t)31;
+	a = add_eac(a, sum_host_order(p, v));
+	return add_eac(a, sum_scalar(p + v, n - v));
 }
 
 static void csum_add(csum *c, const uint8_t *p, size_t n)
@@ -147,15 +164,36 @@ uint16_t snet_l4_checksum(const snet_scion_hdr *h, uint8_t proto, const uint8_t 
 	return csum_fold(c.sum);
 }
 
+static size_t iov_len(const struct iovec *iov, size_t n)
+{
+	size_t len = 0;
+	for (size_t i = 0; i < n; i++)
+		len += iov[i].iov_len;
+	return len;
+}
+
+static void csum_add_v(csum *c, const struct iovec *iov, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		csum_add(c, iov[i].iov_base, iov[i].iov_len);
+}
+
 uint16_t snet_l4_checksum_v(const snet_scion_hdr *h, uint8_t proto, const struct iovec *iov,
 			    size_t n)
 {
 	csum c = { 0, false };
-	size_t len = 0;
-	for (size_t i = 0; i < n; i++)
-		len += iov[i].iov_len;
-	csum_pseudo(&c, h, proto, len);
-	for (size_t i = 0; i < n; i++)
-		csum_add(&c, iov[i].iov_base, iov[i].iov_len);
+	csum_pseudo(&c, h, proto, iov_len(iov, n));
+	csum_add_v(&c, iov, n);
+	return csum_fold(c.sum);
+}
+
+uint16_t snet_udp_checksum_v(const snet_scion_hdr *h, const snet_udp *u,
+			     const struct iovec *payload, size_t n)
+{
+	csum c = { 0, false };
+	csum_pseudo(&c, h, SNET_PROTO_UDP, SNET_UDP_HDR_LEN + iov_len(payload, n));
+	/* The header's words as numbers: the sum is kept in big-endian word order. */
+	c.sum += (uint32_t)u->src_port + u->dst_port + u->length;
+	csum_add_v(&c, payload, n);
 	return csum_fold(c.sum);
 }

@@ -97,6 +97,14 @@ static void check_len(const snet_scion_hdr *h, uint8_t *buf, size_t n)
 		buf[7] = f1;
 		if (snet_l4_checksum(h, 17, buf, n, 6) != zeroed)
 			fail_msg("length %zu with 0x%02x%02x in the checksum field", n, f0, f1);
+		/* From the header's fields (whatever the length field says: the pseudo header has
+		 * the real length) and the payload split anywhere, odd or even. */
+		snet_udp u = { (uint16_t)(buf[0] << 8 | buf[1]), (uint16_t)(buf[2] << 8 | buf[3]),
+			       (uint16_t)(buf[4] << 8 | buf[5]), (uint16_t)(f0 << 8 | f1) };
+		size_t c = (size_t)rand() % (n - 8 + 1);
+		struct iovec pl[2] = { { buf + 8, c }, { buf + 8 + c, n - 8 - c } };
+		if (snet_udp_checksum_v(h, &u, pl, 2) != zeroed)
+			fail_msg("UDP fields, length %zu, payload split at %zu", n, c);
 	}
 }
 
