@@ -63,7 +63,9 @@ static void srv_recv(snet_conn_t *c, int status, const snet_msg *m)
 static void cli_recv(snet_conn_t *c, int status, const snet_msg *m)
 {
 	E.done++;
-	if (E.done >= ECHO_ROUNDS || bench_now_ns() - E.start > ECHO_MAX_NS) {
+	/* The clock read every 64 round trips: the raw baseline reads it once per batch. */
+	if (E.done >= ECHO_ROUNDS ||
+	    ((E.done & 63) == 0 && bench_now_ns() - E.start > ECHO_MAX_NS)) {
 		E.stop = 1;
 		uv_stop(&E.loop);
 		return;

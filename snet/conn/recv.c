@@ -39,7 +39,7 @@ static int fill_sender(snet__sock *s, struct arrival *a)
 	const snet_pkt *p = &a->pkt;
 	struct rx_ring *rx = &NET(s->net)->rx;
 	snet_udp_addr *f = &a->sender;
-	memset(f, 0, sizeof(*f));
+	/* Every field set below (not cleared first: see snet__udp_addr_clear). */
 	f->ia = p->hdr.src_ia;
 	snet__host_from_hdr(&f->host, p->hdr.src_type, p->hdr.src_host);
 	f->port = p->l4 == SNET_PROTO_UDP ? p->udp.src_port : 0;
@@ -56,10 +56,11 @@ static int fill_sender(snet__sock *s, struct arrival *a)
 		memcpy(&f->next_hop, a->from, sizeof(f->next_hop));
 	}
 	snet__host_set_ip(&f->reply_src, a->dst_family, a->dst_ip);
-	memset(&a->local, 0, sizeof(a->local));
-	a->local.ia = p->hdr.dst_ia;
-	snet__host_set_ip(&a->local.host, a->dst_family, a->dst_ip);
-	a->local.port = s->port;
+	snet_udp_addr *l = &a->local;
+	snet__udp_addr_clear(l);
+	l->ia = p->hdr.dst_ia;
+	snet__host_set_ip(&l->host, a->dst_family, a->dst_ip);
+	l->port = s->port;
 	return 0;
 }
 
