@@ -60,7 +60,7 @@ struct got {
 	char from[SNET_ADDR_STRLEN], local[SNET_ADDR_STRLEN], reply_src[64];
 	char data[64];
 	int checksum_ok;
-	snet_udp_addr sender;
+	snet_udp_addr sender, local_addr;
 	uint8_t path[SNET_MAX_HDR_LEN];
 };
 static struct got got;
@@ -85,6 +85,7 @@ static void on_recv(snet_conn_t *c, int status, const snet_msg *m)
 	got.data[m->len < 63 ? m->len : 63] = 0;
 	got.checksum_ok = m->pkt->checksum_ok;
 	got.sender = *m->from;
+	got.local_addr = *m->local;
 	memcpy(got.path, m->from->path, m->from->path_len);
 	got.sender.path = got.path;
 }
@@ -123,6 +124,15 @@ static void echo_over(const char *ip, const char *want_from_ip)
 	snet_udp_addr_format(&at, want, sizeof(want));
 	assert_string_equal(got.local, want);
 	assert_string_equal(got.reply_src, ip);
+	/* The local address has nothing but IA, host and port (it is set field by field). */
+	assert_int_equal(got.local_addr.path_type, SNET_PATH_EMPTY);
+	assert_null(got.local_addr.path);
+	assert_int_equal(got.local_addr.path_len, 0);
+	assert_int_equal(got.local_addr.next_hop.ss_family, AF_UNSPEC);
+	assert_int_equal(got.local_addr.reply_src.type, SNET_HOST_NONE);
+	/* The sender's next hop is where the datagram came from, as the server's socket (bound
+	 * to "::", dual-stack) saw it. */
+	assert_int_equal(got.sender.next_hop.ss_family, AF_INET6);
 	close_all(c, 3);
 }
 
