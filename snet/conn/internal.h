@@ -64,6 +64,7 @@ struct tx_batch {
 	unsigned nreq[SEND_BATCH];   /* requests in each message */
 	size_t seg[SEND_BATCH];      /* the size of each of its segments */
 	size_t ctrl_len[SEND_BATCH]; /* its pktinfo, before the UDP_SEGMENT message */
+	const snet_send_t *first[SEND_BATCH]; /* its first request */
 	struct iovec iov[SEND_BATCH * 5];
 	_Alignas(struct cmsghdr) uint8_t ctrl[SEND_BATCH][CTRL_BUF];
 	uint8_t flat[SEND_BATCH][FLAT_MAX]; /* small datagrams copied whole: one iovec */
@@ -234,6 +235,8 @@ void snet__send_refresh(snet_send_t *req);
 int snet__send_retry(snet_send_t *req, int err);
 /* The source a request leaves from, as pktinfo in ctrl, or 0 to let the kernel choose. */
 size_t snet__send_ctrl(const snet_send_t *req, int sock_family, uint8_t *ctrl);
+/* Whether two requests' control messages say the same (both none, or the same source). */
+int snet__send_same_source(const snet_send_t *a, const snet_send_t *b);
 /* Emits the headers of an SCMP answer into req (h set, bufs the payload). */
 int snet__send_prepare_answer(snet_send_t *req, snet_conn_t *c, const snet_scmp *scmp,
 			      const uint8_t src[16], const struct sockaddr_storage *nh);

@@ -47,9 +47,8 @@ int snet__pktinfo_dst(struct msghdr *m, int *family, uint8_t ip[16], size_t *gro
 size_t snet__pktinfo_src(uint8_t *ctrl, int sock_family, int family, const uint8_t ip[16])
 {
 	struct msghdr m = { .msg_control = ctrl, .msg_controllen = CTRL_BUF };
-	/* Only the bytes sent are cleared: they are compared when sends coalesce. */
-	memset(ctrl, 0, CMSG_SPACE(sock_family == AF_INET ? sizeof(struct in_pktinfo)
-							  : sizeof(struct in6_pktinfo)));
+	/* The padding after the data is left as it was (the send batch is zeroed when the network
+	 * is made); coalescing compares requests, not these bytes. */
 	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
 	if (sock_family == AF_INET) {
 		/* spec_dst drives the source and the rule lookup; ifindex 0 leaves routing free. */

@@ -226,6 +226,19 @@ size_t snet__send_ctrl(const snet_send_t *req, int sock_family, uint8_t *ctrl)
 	return snet__pktinfo_src(ctrl, sock_family, fam, p->src);
 }
 
+/* Compared from the requests, not from the control bytes just written: a wide load over
+ * fresh narrow stores waits for them to drain (the store is not forwarded). */
+int snet__send_same_source(const snet_send_t *a, const snet_send_t *b)
+{
+	const struct send_priv *p = REQ(a), *q = REQ(b);
+	int pk = p->src_mode == SRC_BOUND || p->src_mode == SRC_KERNEL;
+	int qk = q->src_mode == SRC_BOUND || q->src_mode == SRC_KERNEL;
+	if (pk || qk)
+		return pk == qk;
+	return p->h.src_type == q->h.src_type &&
+	       memcmp(p->src, q->src, snet_addr_type_len(p->h.src_type)) == 0;
+}
+
 /* ---- submitting ------------------------------------------------------------------------------ */
 
 static int check_request(const snet_conn_t *c, const snet_udp_addr *dst, unsigned nbufs)

@@ -179,12 +179,12 @@ static void on_readable(struct udp *u)
 
 /* ---- sending -------------------------------------------------------------------------------- */
 
-/* What one request puts on the wire: its iovecs and its source control message (both written
- * in place, in the batch: the control message in the slot of the message it would start),
- * size and next hop. */
+/* What one request puts on the wire: its iovecs and the length of its source control message
+ * (both written in place, in the batch: the control message in the slot of the message it
+ * would start), size and next hop. */
 struct tx_item {
+	const snet_send_t *req;
 	struct iovec *iov;
-	const uint8_t *ctrl;
 	size_t niov, len, cl;
 	const struct sockaddr *dst;
 	socklen_t dlen;
@@ -199,7 +199,7 @@ static int joins(const struct udp *u, const struct tx_batch *b, unsigned m,
 	return u->gso && !(u->solo && m == 0) && it->len == b->seg[m] && it->len <= u->gso_max &&
 	       b->nreq[m] < GSO_MAX_SEGS && (b->nreq[m] + 1) * it->len <= GSO_MAX_BYTES &&
 	       h->msg_namelen == it->dlen && memcmp(h->msg_name, it->dst, it->dlen) == 0 &&
-	       b->ctrl_len[m] == it->cl && memcmp(b->ctrl[m], it->ctrl, it->cl) == 0;
+	       b->ctrl_len[m] == it->cl && snet__send_same_source(b->first[m], it->req);
 }
 
 static void start_msg(struct tx_batch *b, unsigned m, const struct tx_item *it)
@@ -210,7 +210,8 @@ static void start_msg(struct tx_batch *b, unsigned m, const struct tx_item *it)
 	h->msg_iovlen = it->niov;
 	h->msg_name = (void *)it->dst;
 	h->msg_namelen = it->dlen;
-	b->ctrl_len[m] = it->cl; /* it->ctrl is b->ctrl[m] already */
+	b->ctrl_len[m] = it->cl; /* written in b->ctrl[m] already */
+	b->first[m] = it->req;
 	b->nreq[m] = 1;
 	b->seg[m] = it->len;
 }
@@ -247,6 +248,7 @@ static unsigned fill_batch(struct udp *u, struct tx_batch *b)
 	struct tx_item it;
 	for (snet_send_t *r = s->sq_head; r && nreq < SEND_BATCH; r = snet__send_next(r), nreq++) {
 		snet__send_refresh(r);
+		it.req = r;
 		it.iov = &b->iov[niov];
 		it.niov = snet__send_iov(r, it.iov);
 		it.len = 0;
@@ -256,7 +258,6 @@ static unsigned fill_batch(struct udp *u, struct tx_batch *b)
 			it.niov = flatten(b->flat[nreq], it.iov, it.niov);
 		it.dst = (const struct sockaddr *)snet__send_dst(r);
 		it.dlen = snet__sa_len(it.dst);
-		it.ctrl = b->ctrl[n];
 		it.cl = snet__send_ctrl(r, s->family, b->ctrl[n]);
 		niov += (unsigned)it.niov;
 		if (n && joins(u, b, n - 1, &it)) {

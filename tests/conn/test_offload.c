@@ -130,9 +130,24 @@ static void send_one(snet_conn_t *from, int i, size_t len, const snet_udp_addr *
 
 /* What a receiver got: the indices in order, and whether each payload was intact. */
 struct rx {
-	int n, order[MAXN], bad, close_at;
+	int n, order[MAXN], bad, close_at, src_apart;
 	size_t len[MAXN];
+	uint8_t src_last[MAXN]; /* the last byte of each datagram's IPv4 source */
 };
+
+/* Whether a datagram's underlay source is the source its SCION header names. */
+static int same_source(const snet_udp_addr *from)
+{
+	const struct sockaddr_storage *nh = &from->next_hop;
+	if (nh->ss_family == AF_INET)
+		return from->host.type == SNET_HOST_IP4 &&
+		       memcmp(&((const struct sockaddr_in *)nh)->sin_addr, from->host.ip, 4) == 0;
+	const uint8_t *a = (const uint8_t *)&((const struct sockaddr_in6 *)nh)->sin6_addr;
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+	if (memcmp(a, mapped, 12) == 0)
+		return from->host.type == SNET_HOST_IP4 && memcmp(a + 12, from->host.ip, 4) == 0;
+	return from->host.type == SNET_HOST_IP6 && memcmp(a, from->host.ip, 16) == 0;
+}
 
 static void on_recv(snet_conn_t *c, int status, const snet_msg *m)
 {
@@ -147,6 +162,9 @@ static void on_recv(snet_conn_t *c, int status, const snet_msg *m)
 	for (size_t k = sizeof(i); k < m->len; k++)
 		if (m->data[k] != (uint8_t)(i * 7 + k))
 			r->bad++;
+	if (!same_source(m->from))
+		r->src_apart++;
+	r->src_last[r->n] = m->from->host.ip[3];
 	r->len[r->n] = m->len;
 	r->order[r->n++] = i;
 	if (r->close_at && r->n == r->close_at)
@@ -190,6 +208,7 @@ static void stream(unsigned flags, const char *src, const char *dst, int n,
 	assert_int_equal(sent, n);
 	assert_int_equal(send_errors, 0);
 	assert_int_equal(r.bad, 0);
+	assert_int_equal(r.src_apart, 0);
 	for (int i = 0; i < n; i++) {
 		assert_int_equal(r.order[i], i);
 		assert_int_equal(r.len[i], PAYLOAD);
@@ -222,6 +241,43 @@ static void test_gso_gro_ipv6(void **state)
 	snet_network_stats s;
 	stream(0, "::1", "::1", MAXN, &s);
 	assert_offloaded(&s, MAXN);
+}
+
+/* Sends from a wildcard conn with a source of their own (a reply's sticky source): runs of
+ * four from 127.0.0.1, then 127.0.0.2, and so on. A run coalesces; two runs never do, and
+ * every datagram leaves from the source its header names. */
+static void test_sources_kept_apart(void **state)
+{
+	enum { RUN = 4, N = 20 };
+	snet_conn_t tx, rxc;
+	struct rx r = { 0 };
+	net_init(0);
+	bind_conn(&rxc, "127.0.0.1", 31400);
+	bind_conn(&tx, "0.0.0.0", 0);
+	big_buffer(&rxc);
+	rxc.data = &r;
+	assert_int_equal(snet_conn_recv_start(&rxc, on_recv), 0);
+	sent = send_errors = 0;
+	for (int i = 0; i < N; i++) {
+		snet_udp_addr to = scion_addr("127.0.0.1", 31400);
+		assert_int_equal(snet_ip_parse(i / RUN % 2 ? "127.0.0.2" : "127.0.0.1", 9,
+					       &to.reply_src), 0);
+		send_one(&tx, i, PAYLOAD, &to);
+	}
+	run_until(&r.n, N);
+	assert_int_equal(send_errors, 0);
+	assert_int_equal(r.bad, 0);
+	assert_int_equal(r.src_apart, 0);
+	for (int i = 0; i < N; i++) {
+		assert_int_equal(r.order[i], i);
+		assert_int_equal(r.src_last[i], i / RUN % 2 ? 2 : 1);
+	}
+	snet_network_stats st = stats();
+	assert_int_equal(st.gso_sends, N / RUN);
+	assert_int_equal(st.gso_segments, N);
+	snet_conn_t *all[] = { &tx, &rxc };
+	close_conns(all, 2);
+	net_close();
 }
 
 /* Off by flag: the same stream, one datagram per message, one per receive. */
@@ -461,6 +517,7 @@ int main(void)
 		cmocka_unit_test(test_gso_gro_ipv4_dual_stack),
 		cmocka_unit_test(test_gso_gro_ipv6),
 		cmocka_unit_test(test_off_by_flag),
+		cmocka_unit_test(test_sources_kept_apart),
 		cmocka_unit_test(test_mixed_sizes_and_hops),
 		cmocka_unit_test(test_close_inside_coalesced),
 		cmocka_unit_test(test_buffer_sizes),
