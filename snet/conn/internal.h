@@ -262,7 +262,6 @@ int snet__sa_plain(const struct sockaddr *sa, uint8_t ip[16], uint16_t *port);
 void snet__host_set_ip(snet_host *h, int family, const uint8_t ip[16]);
 int snet__host_is_ip(const snet_host *h);
 int snet__host_eq_ip(const snet_host *h, int family, const uint8_t ip[16]);
-/* SCION header host bytes <-> snet_host */
 /* An address with nothing in it (no IA, host, port, path, next hop or reply source), set
  * field by field: a memset of its 232 bytes compiles to a rep stos, slow on a per-datagram
  * path. Bytes a reader never looks at (next_hop past its family) are left as they were. */
@@ -277,6 +276,7 @@ static inline void snet__udp_addr_clear(snet_udp_addr *a)
 	a->next_hop.ss_family = AF_UNSPEC;
 	a->reply_src = (snet_host){ .type = SNET_HOST_NONE };
 }
+/* SCION header host bytes <-> snet_host */
 void snet__host_from_hdr(snet_host *h, uint8_t type, const uint8_t raw[16]);
 void snet__host_to_hdr(const snet_host *h, uint8_t *type, uint8_t raw[16]);
 
