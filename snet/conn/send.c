@@ -365,8 +365,7 @@ int snet_conn_send_raw(snet_send_t *req, snet_conn_t *c, const uv_buf_t bufs[], 
 	socklen_t len = snet__sa_len(to);
 	if (!len)
 		return UV_EINVAL;
-	memset(&p->nh, 0, sizeof(p->nh));
-	memcpy(&p->nh, to, len);
+	memcpy(&p->nh, to, len); /* nothing past len is read */
 	if (reachable_family(CONN(c)->sock, &p->nh) < 0)
 		return UV_EAFNOSUPPORT;
 	init_request(req, c, bufs, nbufs, SNET_PROTO_NONE, cb);

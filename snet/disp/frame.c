@@ -13,9 +13,11 @@ static size_t addr_len(uint8_t t)
 	return t == SNET_DISP_ADDR_IP4 ? 4 : t == SNET_DISP_ADDR_IP6 ? 16 : 0;
 }
 
+/* Clears as much as either family's sockaddr, not all 128 bytes of the storage (no reader
+ * looks past the sockaddr, and this runs once per datagram); type NONE leaves AF_UNSPEC. */
 static void set_addr(struct sockaddr_storage *ss, uint8_t t, const uint8_t *ip, uint16_t port)
 {
-	memset(ss, 0, sizeof(*ss));
+	memset(ss, 0, sizeof(struct sockaddr_in6));
 	if (t == SNET_DISP_ADDR_IP4) {
 		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
 		s4->sin_family = AF_INET;
@@ -44,9 +46,7 @@ int snet_disp_frame_parse(const uint8_t *buf, size_t len, snet_disp_frame *f)
 	size_t al = addr_len(t), hl = SNET_DISP_HDR_MIN + al + (al ? 2 : 0);
 	if (len < hl + plen)
 		return 0;
-	memset(&f->addr, 0, sizeof(f->addr));
-	if (al)
-		set_addr(&f->addr, t, buf + SNET_DISP_HDR_MIN, get16(buf + SNET_DISP_HDR_MIN + al));
+	set_addr(&f->addr, t, buf + SNET_DISP_HDR_MIN, al ? get16(buf + SNET_DISP_HDR_MIN + al) : 0);
 	f->payload = buf + hl;
 	f->len = plen;
 	return (int)(hl + plen);
