@@ -121,8 +121,7 @@ static int parse_fast(const uint8_t *b, size_t len, snet_pkt *p)
 	if (len < SNET_CMN_HDR_LEN)
 		return -1;
 	parse_common(b, h);
-	size_t dl = snet_addr_type_len(h->dst_type), sl = snet_addr_type_len(h->src_type);
-	size_t path_off = SNET_CMN_HDR_LEN + 16 + dl + sl;
+	size_t path_off = SNET_CMN_HDR_LEN + addr_hdr_len(h);
 	size_t hdr = (size_t)h->hdr_len * SNET_LINE_LEN;
 	if ((h->version | (h->next_hdr ^ SNET_PROTO_UDP)) || !addr_type_known(h->dst_type) ||
 	    !addr_type_known(h->src_type) || hdr < path_off || hdr > len ||
@@ -136,12 +135,7 @@ static int parse_fast(const uint8_t *b, size_t len, snet_pkt *p)
 		return -1;
 	if (snet__udp_parse(b + hdr, len - hdr, &p->udp) < 0)
 		return -1;
-	h->dst_ia = get64(b + SNET_CMN_HDR_LEN);
-	h->src_ia = get64(b + SNET_CMN_HDR_LEN + 8);
-	parse_host(h->dst_host, b + SNET_CMN_HDR_LEN + 16, dl);
-	parse_host(h->src_host, b + SNET_CMN_HDR_LEN + 16 + dl, sl);
-	h->path = b + path_off;
-	h->path_len = hdr - path_off;
+	parse_addr(b, h, hdr);
 	p->has_hbh = p->has_e2e = false;
 	p->l4 = SNET_PROTO_UDP;
 	p->payload = b + hdr + SNET_UDP_HDR_LEN;

@@ -47,6 +47,22 @@ static inline void parse_host(uint8_t dst[16], const uint8_t *src, size_t n)
 	}
 }
 
+/* The address header and where the path lies, once the lengths are known to fit: hdr is the
+ * whole SCION header's length. Returns the path's offset. */
+static inline size_t parse_addr(const uint8_t *buf, snet_scion_hdr *h, size_t hdr)
+{
+	const uint8_t *p = buf + SNET_CMN_HDR_LEN;
+	size_t dl = snet_addr_type_len(h->dst_type), sl = snet_addr_type_len(h->src_type);
+	size_t path_off = SNET_CMN_HDR_LEN + 16 + dl + sl;
+	h->dst_ia = get64(p);
+	h->src_ia = get64(p + 8);
+	parse_host(h->dst_host, p + 16, dl);
+	parse_host(h->src_host, p + 16 + dl, sl);
+	h->path = buf + path_off;
+	h->path_len = hdr - path_off;
+	return path_off;
+}
+
 static inline int set_off(size_t *off, size_t v, int err)
 {
 	if (off)
@@ -84,16 +100,7 @@ static inline int scion_hdr_parse(const uint8_t *restrict buf, size_t len, snet_
 	if (hdr > len)
 		return set_off(off, 5, SNET_E_HDR_LEN_TOO_LARGE);
 
-	const uint8_t *p = buf + SNET_CMN_HDR_LEN;
-	size_t dl = snet_addr_type_len(h->dst_type), sl = snet_addr_type_len(h->src_type);
-	h->dst_ia = get64(p);
-	h->src_ia = get64(p + 8);
-	parse_host(h->dst_host, p + 16, dl);
-	parse_host(h->src_host, p + 16 + dl, sl);
-
-	size_t path_off = SNET_CMN_HDR_LEN + ahl;
-	h->path = buf + path_off;
-	h->path_len = hdr - path_off;
+	size_t path_off = parse_addr(buf, h, hdr);
 	int err = check_path(h->path_type, h->path, h->path_len);
 	if (err < 0)
 		return set_off(off, err == SNET_E_BAD_PATH_TYPE ? 8 : path_off, err);

@@ -187,6 +187,19 @@ static snet_network_stats stats(void)
 	return s;
 }
 
+/* A receiver at dst:port (a large buffer, on_recv into r) and a sender bound to src, on a
+ * network made with flags. */
+static void open_pair(unsigned flags, snet_conn_t *tx, const char *src, snet_conn_t *rxc,
+		      const char *dst, uint16_t port, struct rx *r)
+{
+	net_init(flags);
+	bind_conn(rxc, dst, port);
+	bind_conn(tx, src, 0);
+	big_buffer(rxc);
+	rxc->data = r;
+	assert_int_equal(snet_conn_recv_start(rxc, on_recv), 0);
+}
+
 /* n datagrams of PAYLOAD bytes from a sender bound to src to a receiver at dst, all queued
  * before the loop runs: they leave in batches of 64 requests. */
 static void stream(unsigned flags, const char *src, const char *dst, int n,
@@ -194,12 +207,7 @@ static void stream(unsigned flags, const char *src, const char *dst, int n,
 {
 	snet_conn_t tx, rxc;
 	struct rx r = { 0 };
-	net_init(flags);
-	bind_conn(&rxc, dst, 31400);
-	bind_conn(&tx, src, 0);
-	big_buffer(&rxc);
-	rxc.data = &r;
-	assert_int_equal(snet_conn_recv_start(&rxc, on_recv), 0);
+	open_pair(flags, &tx, src, &rxc, dst, 31400, &r);
 	snet_udp_addr to = scion_addr(dst, 31400);
 	sent = send_errors = 0;
 	for (int i = 0; i < n; i++)
@@ -251,12 +259,7 @@ static void test_sources_kept_apart(void **state)
 	enum { RUN = 4, N = 20 };
 	snet_conn_t tx, rxc;
 	struct rx r = { 0 };
-	net_init(0);
-	bind_conn(&rxc, "127.0.0.1", 31400);
-	bind_conn(&tx, "0.0.0.0", 0);
-	big_buffer(&rxc);
-	rxc.data = &r;
-	assert_int_equal(snet_conn_recv_start(&rxc, on_recv), 0);
+	open_pair(0, &tx, "0.0.0.0", &rxc, "127.0.0.1", 31400, &r);
 	sent = send_errors = 0;
 	for (int i = 0; i < N; i++) {
 		snet_udp_addr to = scion_addr("127.0.0.1", 31400);
@@ -354,12 +357,7 @@ static void test_close_inside_coalesced(void **state)
 {
 	snet_conn_t tx, rxc;
 	struct rx r = { .close_at = 3 };
-	net_init(0);
-	bind_conn(&rxc, "127.0.0.1", 31403);
-	bind_conn(&tx, "127.0.0.1", 0);
-	big_buffer(&rxc);
-	rxc.data = &r;
-	assert_int_equal(snet_conn_recv_start(&rxc, on_recv), 0);
+	open_pair(0, &tx, "127.0.0.1", &rxc, "127.0.0.1", 31403, &r);
 	snet_udp_addr to = scion_addr("127.0.0.1", 31403);
 	sent = send_errors = 0;
 	closed_count = 0;
