@@ -96,8 +96,16 @@ SNET_EXTERN int snet_network_init(uv_loop_t *loop, snet_network_t *net, const sn
  * close callbacks of every conn. Allowed once every conn of the network is closed or closing
  * (snet_conn_close called): UV_EBUSY while one is open, UV_EALREADY the second time. */
 SNET_EXTERN int snet_network_close(snet_network_t *net, void (*cb)(snet_network_t *net));
-/* The topology the network was made with. */
+/* The topology the network was made with, with the interfaces last set. */
 SNET_EXTERN const snet_topology *snet_network_topology(const snet_network_t *net);
+/* Replaces the network's interfaces with the n in ifs (Go: what a ReloadingTopology answers
+ * after a reload; snet_topo_reloader_start keeps them as the daemon says). The local IA and
+ * port range stay. Replies and SCMP answers addressed from now on take the new routers;
+ * queued sends keep the next hop they were given. Returns 1 when the interfaces changed, 0
+ * when they are the same (order aside), SNET_E_BAD_FIELD (an ifid 0 or an address neither
+ * IPv4 nor IPv6) or -ENOSPC (more than SNET_TOPO_MAX_IFS), leaving them as they were. */
+SNET_EXTERN int snet_network_set_interfaces(snet_network_t *net, const snet_topo_if *ifs,
+					    size_t n);
 /* Bytes of the receive, send and echo buffers the network holds for all its conns (each conn
  * adds only its own small state and its socket). */
 SNET_EXTERN size_t snet_network_ring_bytes(const snet_network_t *net);

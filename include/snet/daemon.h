@@ -30,6 +30,7 @@
 #include <uv.h>
 
 #include "snet/abi.h"
+#include "snet/conn.h"
 #include "snet/pathset.h"
 #include "snet/topology.h"
 
@@ -178,6 +179,47 @@ SNET_EXTERN int snet_daemon_notify_if_down(snet_daemon_t *d, snet_daemon_req_t *
  * does not fit the topology's 16 bits or there are more than SNET_TOPO_MAX_IFS. */
 SNET_EXTERN int snet_daemon_topology(snet_daemon_t *d, snet_daemon_req_t *req,
 				     snet_topology *topo, snet_daemon_done_cb cb);
+
+/* ---- Go: daemon.ReloadingTopology ---- */
+
+/* Keeps a network's interfaces as the daemon reports them: asks for Interfaces at once and
+ * then every period, and puts each good answer into the network (snet_network_set_interfaces).
+ * The local IA and port range stay as the network was made (Go reloads only the interfaces
+ * too; a daemon of another AS is a configuration error, not a reload). A failed reload keeps
+ * the interfaces there were and is reported, as Go logs it; the next period tries again. A
+ * period that finds the last request still pending sends none. */
+typedef struct snet_topo_reloader_s snet_topo_reloader_t;
+
+/* After each reload: status 1 (the interfaces changed), 0 (the same), or the request's
+ * negative code (see above) with message saying why ("" when the code says it all). */
+typedef void (*snet_topo_reload_cb)(snet_topo_reloader_t *r, int status, const char *message);
+typedef void (*snet_topo_reloader_close_cb)(snet_topo_reloader_t *r);
+
+typedef struct snet_topo_reloader_stats {
+	uint64_t reloads;  /* answers put into the network */
+	uint64_t changes;  /* of them, those that changed its interfaces */
+	uint64_t failures; /* requests that failed or answered what does not fit a topology */
+	uint64_t skipped;  /* periods that found the last request still pending */
+} snet_topo_reloader_stats;
+
+struct snet_topo_reloader_s {
+	void *data;               /* yours */
+	snet_daemon_t *daemon;    /* read-only */
+	snet_network_t *net;      /* read-only */
+	SNET_PRIVATE(768);
+};
+
+/* Starts reloading every period_ms (> 0); cb may be NULL. Close the reloader before the daemon
+ * and the network it uses. Returns 0 or UV_EINVAL (period 0, or a closing daemon). */
+SNET_EXTERN int snet_topo_reloader_start(snet_topo_reloader_t *r, snet_daemon_t *d,
+					 snet_network_t *net, uint32_t period_ms,
+					 snet_topo_reload_cb cb);
+/* Stops: no reload callback runs from here on, and a request in flight is let finish (its
+ * answer is dropped); cb (may be NULL) runs when r may be freed. */
+SNET_EXTERN void snet_topo_reloader_close(snet_topo_reloader_t *r, snet_topo_reloader_close_cb cb);
+SNET_EXTERN void snet_topo_reloader_get_stats_(const snet_topo_reloader_t *r,
+					       snet_topo_reloader_stats *s, size_t size);
+#define snet_topo_reloader_get_stats(r, s) snet_topo_reloader_get_stats_((r), (s), sizeof(*(s)))
 
 /* After a completion: the gRPC status (0 OK; -1 when the reply never got that far) and its
  * message ("" when none); for SNET_E_BAD_REPLY the message says what did not decode. Valid

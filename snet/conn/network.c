@@ -221,6 +221,48 @@ const snet_topology *snet_network_topology(const snet_network_t *net)
 	return &NET(net)->topo;
 }
 
+/* The same address, port and (IPv6) scope, whatever padding the sockaddrs carry. */
+static int same_router(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	uint8_t x[16], y[16];
+	uint16_t px, py;
+	if (a->ss_family != b->ss_family)
+		return 0;
+	snet__sa_plain((const struct sockaddr *)a, x, &px);
+	snet__sa_plain((const struct sockaddr *)b, y, &py);
+	return px == py && memcmp(x, y, 16) == 0 &&
+	       (a->ss_family != AF_INET6 || ((const struct sockaddr_in6 *)a)->sin6_scope_id ==
+						   ((const struct sockaddr_in6 *)b)->sin6_scope_id);
+}
+
+/* Whether a and b map the same interfaces to the same routers, in any order. */
+static int same_interfaces(const snet_topology *a, const snet_topology *b)
+{
+	if (a->n_ifs != b->n_ifs)
+		return 0;
+	for (size_t i = 0; i < a->n_ifs; i++) {
+		const struct sockaddr_storage *br = snet_topology_if(b, a->ifs[i].ifid);
+		if (!br || !same_router(br, &a->ifs[i].br))
+			return 0;
+	}
+	return 1;
+}
+
+int snet_network_set_interfaces(snet_network_t *net, const snet_topo_if *ifs, size_t n)
+{
+	snet_topology *cur = &NET(net)->topo, t;
+	snet_topology_init(&t, cur->local_ia, cur->port_start, cur->port_end);
+	for (size_t i = 0; i < n; i++) {
+		int err = snet_topology_add_if(&t, ifs[i].ifid, (const struct sockaddr *)&ifs[i].br);
+		if (err)
+			return err;
+	}
+	if (same_interfaces(cur, &t))
+		return 0;
+	*cur = t;
+	return 1;
+}
+
 void snet_network_stats_get(const snet_network_t *net, snet_network_stats *out, size_t size)
 {
 	const struct snet__network *n = NET(net);

@@ -64,6 +64,11 @@ struct dreq {
 	char message[SNET_DAEMON_MESSAGE_MAX];
 };
 
+/* Adds the daemon's interfaces to t, as Go's LoadTopology takes them: SNET_E_BAD_REPLY, with
+ * why saying so, for an ID that is not 16 bits or more than SNET_TOPO_MAX_IFS of them. */
+int snet__daemon_ifs_to_topology(snet_topology *t, const snet_daemon_if *ifs, size_t n,
+				 char *why, size_t cap);
+
 _Static_assert(sizeof(struct dreq) <= sizeof(((snet_daemon_req_t *)0)->priv_),
 	       "snet_daemon_req_t private area too small");
 

@@ -2,6 +2,7 @@
 /* Daemon requests: start, send on a connection, decode the reply, complete. A request leaves
  * the active list before its callback runs, so that the callback may reuse or free it, start
  * others, or close the handle. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +112,30 @@ static void next_step(struct snet__daemon *dm, struct dreq *r, snet_daemon_req_t
 	snet__daemon_kick(dm);
 }
 
+int snet__daemon_ifs_to_topology(snet_topology *t, const snet_daemon_if *ifs, size_t n,
+				 char *why, size_t cap)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (ifs[i].id == 0 || ifs[i].id > UINT16_MAX) {
+			snprintf(why, cap, "interfaces[%llu]: not a 16-bit interface ID",
+				 (unsigned long long)ifs[i].id);
+			return SNET_E_BAD_REPLY;
+		}
+		int err = snet_topology_add_if(t, (uint16_t)ifs[i].id,
+					       (const struct sockaddr *)&ifs[i].addr);
+		if (err == -ENOSPC) {
+			snprintf(why, cap, "interfaces: more than %d", SNET_TOPO_MAX_IFS);
+			return SNET_E_BAD_REPLY;
+		}
+		if (err) {
+			snprintf(why, cap, "interfaces[%llu]: not an IP address",
+				 (unsigned long long)ifs[i].id);
+			return SNET_E_BAD_REPLY;
+		}
+	}
+	return 0;
+}
+
 static int topology_step(struct snet__daemon *dm, struct dreq *r, const uint8_t *m, size_t len)
 {
 	char *why = r->message;
@@ -140,17 +165,8 @@ static int topology_step(struct snet__daemon *dm, struct dreq *r, const uint8_t 
 	snet_daemon_if *ifs;
 	size_t n;
 	rc = snet__daemon_decode_ifs(m, len, &ifs, &n, why, cap);
-	for (size_t i = 0; !rc && i < n; i++) {
-		if (ifs[i].id == 0 || ifs[i].id > UINT16_MAX) {
-			snprintf(why, cap, "interfaces[%llu]: not a 16-bit interface ID",
-				 (unsigned long long)ifs[i].id);
-			rc = SNET_E_BAD_REPLY;
-		} else if (snet_topology_add_if(r->topo, (uint16_t)ifs[i].id,
-						(const struct sockaddr *)&ifs[i].addr)) {
-			snprintf(why, cap, "interfaces: more than %d", SNET_TOPO_MAX_IFS);
-			rc = SNET_E_BAD_REPLY;
-		}
-	}
+	if (!rc)
+		rc = snet__daemon_ifs_to_topology(r->topo, ifs, n, why, cap);
 	free(ifs);
 	if (rc)
 		return rc;

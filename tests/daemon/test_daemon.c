@@ -16,6 +16,7 @@
 static uv_loop_t loop;
 static struct h2server srv;
 static snet_daemon_t dmn;
+static bool closed; /* dmn's close callback ran */
 static char addr[64];
 
 /* What the handler answers; set by each test. */
@@ -41,6 +42,7 @@ static void set_reply(const ProtobufCMessage *m)
 
 static int setup(void **state)
 {
+	closed = false;
 	uv_loop_init(&loop);
 	memset(&srv, 0, sizeof(srv));
 	assert_int_equal(h2s_start(&loop, &srv, handler), 0);
@@ -54,7 +56,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static bool closed;
 static void on_closed(snet_daemon_t *d)
 {
 	closed = true;
@@ -167,6 +168,29 @@ static const uint64_t SRC = IA(1, 0xff0000000111), CORE = IA(1, 0xff0000000110),
 static ProtobufCBinaryData bin(const char *s)
 {
 	return (ProtobufCBinaryData){ strlen(s), (uint8_t *)s };
+}
+
+/* The next reply: an Interfaces answer of n entries, keys[i] at addrs[i] (keys may repeat). */
+static void set_ifs_reply(const uint64_t *keys, const char *const *addrs, size_t n)
+{
+	Proto__Daemon__V1__Underlay u[8];
+	Proto__Daemon__V1__Interface itf[8];
+	Proto__Daemon__V1__InterfacesResponse__InterfacesEntry e[8], *ep[8];
+	assert_true(n <= 8);
+	for (size_t i = 0; i < n; i++) {
+		proto__daemon__v1__underlay__init(&u[i]);
+		u[i].address = bin(addrs[i]);
+		proto__daemon__v1__interface__init(&itf[i]);
+		itf[i].address = &u[i];
+		proto__daemon__v1__interfaces_response__interfaces_entry__init(&e[i]);
+		e[i].key = keys[i];
+		e[i].value = &itf[i];
+		ep[i] = &e[i];
+	}
+	Proto__Daemon__V1__InterfacesResponse ir = PROTO__DAEMON__V1__INTERFACES_RESPONSE__INIT;
+	ir.n_interfaces = n;
+	ir.interfaces = ep;
+	set_reply(&ir.base);
 }
 
 /* A path 111 -> 110 -> 112 with every metadata field Go's convertPath reads. */
@@ -453,25 +477,9 @@ static void test_other_rpcs(void **state)
 	run_until(&res.done);
 	assert_true(res.status == 0 && res.start == 31000 && res.end == 32767);
 	/* Interfaces: a key repeated on the wire keeps its last address, as Go's map. */
-	Proto__Daemon__V1__Underlay u[3];
-	Proto__Daemon__V1__Interface itf[3];
-	Proto__Daemon__V1__InterfacesResponse__InterfacesEntry e[3], *ep[3];
-	const char *ad[3] = { "10.111.0.1:30042", "[fd00::2]:30042", "10.111.0.3:30042" };
-	uint64_t keys[3] = { 41, 7, 41 };
-	for (int i = 0; i < 3; i++) {
-		proto__daemon__v1__underlay__init(&u[i]);
-		u[i].address = bin(ad[i]);
-		proto__daemon__v1__interface__init(&itf[i]);
-		itf[i].address = &u[i];
-		proto__daemon__v1__interfaces_response__interfaces_entry__init(&e[i]);
-		e[i].key = keys[i];
-		e[i].value = &itf[i];
-		ep[i] = &e[i];
-	}
-	Proto__Daemon__V1__InterfacesResponse ir = PROTO__DAEMON__V1__INTERFACES_RESPONSE__INIT;
-	ir.n_interfaces = 3;
-	ir.interfaces = ep;
-	set_reply(&ir.base);
+	static const char *ad[3] = { "10.111.0.1:30042", "[fd00::2]:30042", "10.111.0.3:30042" };
+	static const uint64_t keys[3] = { 41, 7, 41 };
+	set_ifs_reply(keys, ad, 3);
 	memset(&res, 0, sizeof(res));
 	assert_int_equal(snet_daemon_interfaces(&dmn, &req, ifs_cb), 0);
 	run_until(&res.done);
@@ -498,7 +506,7 @@ static void test_other_rpcs(void **state)
 			step = 2;
 		}
 		if (step == 2 && strstr(srv.last_path, "/PortRange")) {
-			set_reply(&ir.base);
+			set_ifs_reply(keys, ad, 3);
 			step = 3;
 		}
 		uv_run(&loop, UV_RUN_ONCE);
@@ -894,6 +902,250 @@ static void test_sort_and_fingerprint(void **state)
 	assert_int_equal(snet_path_sequence(&c, seq, sizeof(seq)), -ENOSPC);
 }
 
+/* ---- the reloading topology (Go: daemon.ReloadingTopology) ---- */
+
+static snet_network_t rnet;
+static snet_topo_reloader_t rl;
+static bool rnet_open, rl_open; /* for the teardown of a test that failed half-way */
+static struct reloads {
+	int count, status, closes;
+	int wrong; /* callbacks for another handle or after the close: asserted outside the loop */
+	char msg[SNET_DAEMON_MESSAGE_MAX];
+	bool close_in_cb;
+} rr;
+
+static void on_reload(snet_topo_reloader_t *r, int status, const char *message)
+{
+	rr.wrong += r != &rl || rr.closes > 0;
+	rr.count++;
+	rr.status = status;
+	snprintf(rr.msg, sizeof(rr.msg), "%s", message);
+	if (rr.close_in_cb)
+		snet_topo_reloader_close(r, NULL);
+}
+
+static void on_reloader_closed(snet_topo_reloader_t *r)
+{
+	rr.closes++;
+}
+
+/* Bounded by loop turns: each waits a period at most. */
+static void run_until_reloads(int n)
+{
+	for (int i = 0; i < 2000 && rr.count < n; i++)
+		uv_run(&loop, UV_RUN_ONCE);
+	assert_int_equal(rr.count, n);
+}
+
+static void run_until_closed(void)
+{
+	for (int i = 0; i < 2000 && rr.closes == 0; i++)
+		uv_run(&loop, UV_RUN_ONCE);
+	assert_int_equal(rr.closes, 1);
+	assert_int_equal(rr.wrong, 0);
+}
+
+/* A network of SRC whose interface 1 is at 10.0.0.1:30042, with the reloader watching it. */
+static void reloader_open(uint32_t period_ms)
+{
+	snet_topology t;
+	snet_network_opts o;
+	struct sockaddr_in br = { .sin_family = AF_INET, .sin_port = htons(30042),
+				  .sin_addr.s_addr = htonl(0x0a000001) };
+	snet_topology_init(&t, SRC, 31000, 32767);
+	snet_topology_add_if(&t, 1, (struct sockaddr *)&br);
+	snet_network_opts_default(&o);
+	o.flags = SNET_NETWORK_NO_NETLINK;
+	assert_int_equal(snet_network_init(&loop, &rnet, &t, &o), 0);
+	rnet_open = true;
+	memset(&rr, 0, sizeof(rr));
+	assert_int_equal(snet_topo_reloader_start(&rl, &dmn, &rnet, period_ms, on_reload), 0);
+	rl_open = true;
+	assert_int_equal(rr.count, 0); /* never from inside the call */
+	assert_true(rl.daemon == &dmn && rl.net == &rnet);
+}
+
+static void network_shut(void)
+{
+	rnet_open = false;
+	assert_int_equal(snet_network_close(&rnet, NULL), 0);
+	uv_run(&loop, UV_RUN_NOWAIT);
+}
+
+static void reloader_shut(void)
+{
+	rl_open = false;
+	snet_topo_reloader_close(&rl, on_reloader_closed);
+	snet_topo_reloader_close(&rl, on_reloader_closed); /* a second close is ignored */
+	run_until_closed();
+	network_shut();
+}
+
+/* After a failed assertion the reloader and the network may still be open: their handles
+ * would keep the loop running. */
+static int reloader_teardown(void **state)
+{
+	if (rl_open)
+		snet_topo_reloader_close(&rl, NULL);
+	rl_open = false;
+	if (rnet_open)
+		snet_network_close(&rnet, NULL);
+	rnet_open = false;
+	if (closed) /* the test closed the daemon and failed before it made a new one */
+		snet_daemon_init(&loop, &dmn, addr, NULL);
+	return teardown(state);
+}
+
+static void stop_loop(uv_timer_t *t)
+{
+	uv_stop(t->loop);
+}
+
+/* Runs the loop for ms (three reload periods and more, below). */
+static void wait_ms(uint64_t ms)
+{
+	uv_timer_t t;
+	uv_timer_init(&loop, &t);
+	uv_timer_start(&t, stop_loop, ms, 0);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	uv_close((uv_handle_t *)&t, NULL);
+	uv_run(&loop, UV_RUN_NOWAIT);
+	assert_int_equal(rr.wrong, 0);
+}
+
+static uint32_t v4_of(const struct sockaddr_storage *ss)
+{
+	assert_int_equal(ss->ss_family, AF_INET);
+	return ntohl(((const struct sockaddr_in *)ss)->sin_addr.s_addr);
+}
+
+static void test_reloader_follows_daemon(void **state)
+{
+	static const uint64_t k2[2] = { 1, 7 }, k1[1] = { 1 }, bad[1] = { 70000 };
+	static const char *a2[2] = { "10.111.0.1:30042", "[fd00::2]:30042" };
+	static const char *a1[1] = { "10.111.0.9:30042" };
+	set_ifs_reply(k2, a2, 2);
+	reloader_open(20);
+	/* The first answer replaces interface 1's router and adds 7; IA and ports stay. */
+	run_until_reloads(1);
+	assert_int_equal(rr.status, 1);
+	assert_string_equal(srv.last_path, "/proto.daemon.v1.DaemonService/Interfaces");
+	const snet_topology *t = snet_network_topology(&rnet);
+	assert_true(t->local_ia == SRC && t->port_start == 31000 && t->port_end == 32767);
+	assert_int_equal(t->n_ifs, 2);
+	assert_int_equal(v4_of(snet_topology_if(t, 1)), 0x0a6f0001);
+	assert_int_equal(snet_topology_if(t, 7)->ss_family, AF_INET6);
+	/* The same answer a period later: a reload, no change. */
+	run_until_reloads(2);
+	assert_int_equal(rr.status, 0);
+	/* A gRPC error keeps what there was, and says why. */
+	next_action = (struct h2s_action){ .kind = H2S_ERROR, .grpc_status = 14,
+					   .grpc_message = "daemon restarting" };
+	run_until_reloads(3);
+	assert_int_equal(rr.status, SNET_E_GRPC);
+	assert_string_equal(rr.msg, "daemon restarting");
+	assert_int_equal(snet_network_topology(&rnet)->n_ifs, 2);
+	/* An ID that does not fit a topology: refused as a bad reply, nothing changed. */
+	set_ifs_reply(bad, a1, 1);
+	run_until_reloads(4);
+	assert_int_equal(rr.status, SNET_E_BAD_REPLY);
+	assert_non_null(strstr(rr.msg, "interfaces[70000]"));
+	assert_int_equal(snet_network_topology(&rnet)->n_ifs, 2);
+	/* The router of interface 1 moves and 7 goes. */
+	set_ifs_reply(k1, a1, 1);
+	run_until_reloads(5);
+	assert_int_equal(rr.status, 1);
+	assert_int_equal(t->n_ifs, 1);
+	assert_int_equal(v4_of(snet_topology_if(t, 1)), 0x0a6f0009);
+	assert_null(snet_topology_if(t, 7));
+	snet_topo_reloader_stats st;
+	snet_topo_reloader_get_stats(&rl, &st);
+	assert_true(st.reloads == 3 && st.changes == 2 && st.failures == 2);
+	reloader_shut();
+	/* Closed: no more requests, no more callbacks (on_reload asserts it). */
+	int requests = srv.requests;
+	wait_ms(60);
+	assert_int_equal(srv.requests, requests);
+}
+
+/* A daemon that does not answer: periods pass without a second request; close waits for the
+ * one in flight (cancelled here by closing the daemon) and reports nothing of it. */
+static void test_reloader_close_while_pending(void **state)
+{
+	next_action = (struct h2s_action){ .kind = H2S_HANG };
+	reloader_open(10);
+	snet_topo_reloader_stats st = { 0 };
+	for (int i = 0; i < 100000 && st.skipped < 3; i++) {
+		uv_run(&loop, UV_RUN_ONCE);
+		snet_topo_reloader_get_stats(&rl, &st);
+	}
+	assert_true(st.skipped >= 3);
+	assert_int_equal(srv.requests, 1);
+	snet_topo_reloader_close(&rl, on_reloader_closed);
+	for (int i = 0; i < 20; i++)
+		uv_run(&loop, UV_RUN_NOWAIT);
+	assert_int_equal(rr.closes, 0); /* its request is still in flight */
+	closed = false;
+	snet_daemon_close(&dmn, on_closed);
+	run_until(&closed);
+	run_until_closed();
+	rl_open = false;
+	assert_int_equal(rr.count, 0);
+	network_shut();
+	/* teardown closes the daemon again: give it one. */
+	assert_int_equal(snet_daemon_init(&loop, &dmn, addr, NULL), 0);
+	closed = false;
+}
+
+/* The callback closes the reloader: that reload is the last. */
+static void test_reloader_closed_from_callback(void **state)
+{
+	static const uint64_t k[1] = { 3 };
+	static const char *a[1] = { "[fd00::3]:30042" };
+	set_ifs_reply(k, a, 1);
+	reloader_open(5);
+	rr.close_in_cb = true;
+	snet_topo_reloader_stats st;
+	/* close_in_cb closes with no callback: wait for the timer's close by the loop. */
+	run_until_reloads(1);
+	for (int i = 0; i < 50; i++)
+		uv_run(&loop, UV_RUN_NOWAIT);
+	snet_topo_reloader_get_stats(&rl, &st);
+	assert_int_equal(rr.count, 1);
+	assert_int_equal(st.reloads, 1);
+	assert_int_equal(snet_network_topology(&rnet)->ifs[0].ifid, 3);
+	rl_open = false;
+	network_shut();
+}
+
+static void test_reloader_refuses(void **state)
+{
+	snet_topology t;
+	snet_topology_init(&t, SRC, 0, 0);
+	assert_int_equal(snet_network_init(&loop, &rnet, &t, NULL), 0);
+	rnet_open = true;
+	assert_int_equal(snet_topo_reloader_start(&rl, &dmn, &rnet, 0, on_reload), UV_EINVAL);
+	/* A network on another loop. */
+	uv_loop_t other;
+	snet_network_t onet;
+	uv_loop_init(&other);
+	assert_int_equal(snet_network_init(&other, &onet, &t, NULL), 0);
+	assert_int_equal(snet_topo_reloader_start(&rl, &dmn, &onet, 10, on_reload), UV_EINVAL);
+	assert_int_equal(snet_network_close(&onet, NULL), 0);
+	uv_run(&other, UV_RUN_DEFAULT);
+	assert_int_equal(uv_loop_close(&other), 0);
+	/* A closing daemon. */
+	closed = false;
+	snet_daemon_close(&dmn, on_closed);
+	memset(&rr, 0, sizeof(rr));
+	assert_int_equal(snet_topo_reloader_start(&rl, &dmn, &rnet, 10, on_reload), UV_EINVAL);
+	run_until(&closed);
+	assert_int_equal(rr.count, 0);
+	network_shut();
+	assert_int_equal(snet_daemon_init(&loop, &dmn, addr, NULL), 0);
+	closed = false;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -911,6 +1163,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_callback_closes_handle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_address_resolution, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_goldens_from_go, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reloader_follows_daemon, setup, reloader_teardown),
+		cmocka_unit_test_setup_teardown(test_reloader_close_while_pending, setup, reloader_teardown),
+		cmocka_unit_test_setup_teardown(test_reloader_closed_from_callback, setup, reloader_teardown),
+		cmocka_unit_test_setup_teardown(test_reloader_refuses, setup, reloader_teardown),
 		cmocka_unit_test(test_sort_and_fingerprint),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -58,6 +58,9 @@ topology topology
 paths-112 paths 1-ff00:0:112
 paths-111 paths 1-ff00:0:111
 CASES
+# Go's ReloadingTopology answers what LoadTopology does; ours fills the interfaces by reloads.
+same "query reloading-topology" "$E/query-topology.json" "" "$DQ" --sciond "$ADDR" \
+	reloading-topology
 # Errors: a message that says what went wrong; exit 2 for usage, 1 for a failed request
 # (snet-showpaths follows Go's `scion showpaths`: 2 for both).
 err() { # NAME PATTERN COMMAND...

@@ -7,6 +7,9 @@
  *     interfaces              interface ID -> border router internal address
  *     services                service type -> URIs
  *     topology                what snet_daemon_topology loads (Go: daemon.LoadTopology)
+ *     reloading-topology      a network of the daemon's IA and port range whose interfaces
+ *                             a reloader filled (Go: daemon.ReloadingTopology), after two
+ *                             reloads
  *     paths DST [--refresh]   every path with all its metadata
  *     notify-if-down IA ID    revoke interface ID of IA (Go: RevNotification)
  *
@@ -29,7 +32,7 @@ static const char usage[] =
 	"snet-daemon-query [options] REQUEST\n"
 	"One SCION daemon request at a time, its reply printed as Go's daemon.Connector gives it.\n"
 	"REQUEST: as [IA] | port-range | interfaces | services | topology |\n"
-	"         paths DST [--refresh] | notify-if-down IA ID\n"
+	"         reloading-topology | paths DST [--refresh] | notify-if-down IA ID\n"
 	"  --sciond ADDR      the daemon (also --daemon; default $SCION_DAEMON,\n"
 	"                     environment.json, 127.0.0.1:30255)\n"
 	"  --timeout-ms MS    per request (1..3600000)\n"
@@ -43,6 +46,12 @@ static struct {
 	int status;
 	bool done;
 	snet_topology topo;
+	/* reloading-topology */
+	bool reloading;
+	snet_network_t net;
+	snet_topo_reloader_t rl;
+	int reloads;
+	char reload_err[SNET_DAEMON_MESSAGE_MAX + 64];
 } Q;
 
 static json_t *ia_json(uint64_t ia)
@@ -223,22 +232,78 @@ static void ports_cb(snet_daemon_req_t *req, int status, uint16_t start, uint16_
 		Q.out = json_pack("{s:i, s:i}", "start", start, "end", end);
 }
 
+static json_t *topology_json(const snet_topology *t)
+{
+	json_t *ifs = json_object();
+	for (size_t i = 0; i < t->n_ifs; i++) {
+		char k[8];
+		snprintf(k, sizeof(k), "%u", t->ifs[i].ifid);
+		json_object_set_new(ifs, k, addr_json(&t->ifs[i].br));
+	}
+	return json_pack("{s:o, s:i, s:i, s:o}", "isd_as", ia_json(t->local_ia), "port_start",
+			 t->port_start, "port_end", t->port_end, "interfaces", ifs);
+}
+
+static void network_closed(snet_network_t *net)
+{
+	done(Q.status);
+}
+
+static void reloader_closed(snet_topo_reloader_t *r)
+{
+	snet_network_close(&Q.net, network_closed);
+}
+
+/* Two good reloads (the first fills the interfaces, the second finds them the same), or the
+ * first failure, end it: the network's topology is the answer. */
+static void on_reload(snet_topo_reloader_t *r, int status, const char *message)
+{
+	if (status < 0) {
+		snprintf(Q.reload_err, sizeof(Q.reload_err), "reloading interfaces: %s",
+			 *message ? message : snet_strerror(status));
+		Q.status = status;
+	} else if (++Q.reloads < 2) {
+		return;
+	} else {
+		Q.out = topology_json(snet_network_topology(&Q.net));
+	}
+	snet_topo_reloader_close(r, reloader_closed);
+}
+
+/* Go's NewReloadingTopology: the IA and port range once, the interfaces by the reloader. */
+static void start_reloading(snet_daemon_t *d)
+{
+	snet_topology base;
+	snet_network_opts o;
+	snet_topology_init(&base, Q.topo.local_ia, Q.topo.port_start, Q.topo.port_end);
+	snet_network_opts_default(&o);
+	o.flags = SNET_NETWORK_NO_NETLINK;
+	int rc = snet_network_init(d->loop, &Q.net, &base, &o);
+	if (rc) {
+		done(rc);
+		return;
+	}
+	rc = snet_topo_reloader_start(&Q.rl, d, &Q.net, 100, on_reload);
+	if (rc) {
+		Q.status = rc;
+		snet_network_close(&Q.net, network_closed);
+	}
+}
+
 static void done_cb(snet_daemon_req_t *req, int status)
 {
-	done(status);
 	if (status || req->type != SNET_DAEMON_TOPOLOGY) {
+		done(status);
 		if (!status)
 			Q.out = json_object();
 		return;
 	}
-	json_t *ifs = json_object();
-	for (size_t i = 0; i < Q.topo.n_ifs; i++) {
-		char k[8];
-		snprintf(k, sizeof(k), "%u", Q.topo.ifs[i].ifid);
-		json_object_set_new(ifs, k, addr_json(&Q.topo.ifs[i].br));
+	if (Q.reloading) {
+		start_reloading(req->daemon);
+		return;
 	}
-	Q.out = json_pack("{s:o, s:i, s:i, s:o}", "isd_as", ia_json(Q.topo.local_ia), "port_start",
-			  Q.topo.port_start, "port_end", Q.topo.port_end, "interfaces", ifs);
+	done(status);
+	Q.out = topology_json(&Q.topo);
 }
 
 static uint64_t ia_arg(const char *s, const char *what)
@@ -262,8 +327,12 @@ static int start(snet_daemon_t *d, int argc, char **argv)
 		return snet_daemon_interfaces(d, r, ifs_cb);
 	if (!strcmp(cmd, "services") && argc == 1)
 		return snet_daemon_services(d, r, svc_cb);
-	if (!strcmp(cmd, "topology") && argc == 1)
+	Q.reloading = !strcmp(cmd, "reloading-topology");
+	if ((Q.reloading || !strcmp(cmd, "topology")) && argc == 1) {
+		Q.reloads = 0;
+		Q.status = 0;
 		return snet_daemon_topology(d, r, &Q.topo, done_cb);
+	}
 	if (!strcmp(cmd, "paths") && (argc == 2 || (argc == 3 && !strcmp(argv[2], "--refresh"))))
 		return snet_daemon_paths(d, r, 0, ia_arg(argv[1], "paths"),
 					 argc == 3 ? SNET_DAEMON_REFRESH : 0, paths_cb);
@@ -276,8 +345,8 @@ static int start(snet_daemon_t *d, int argc, char **argv)
 						  done_cb);
 	}
 	cli_bad("snet-daemon-query", "request",
-		"expected as [IA] | port-range | interfaces | services | topology | paths DST "
-		"[--refresh] | notify-if-down IA ID",
+		"expected as [IA] | port-range | interfaces | services | topology | "
+		"reloading-topology | paths DST [--refresh] | notify-if-down IA ID",
 		cmd);
 }
 
@@ -321,12 +390,15 @@ int main(int argc, char **argv)
 		json_decref(Q.out);
 		Q.out = NULL;
 		Q.done = false;
+		Q.reload_err[0] = '\0';
 		rc = start(&Q.cd.d, argc - i, argv + i);
 		while (rc == 0 && !Q.done && uv_run(loop, UV_RUN_ONCE))
 			;
 		if (rc == 0)
 			rc = Q.status;
-		if (rc)
+		if (rc && *Q.reload_err)
+			snprintf(err, sizeof(err), "daemon %s: %s", Q.cd.addr, Q.reload_err);
+		else if (rc)
 			cli_daemon_error(&Q.cd, argv[i], rc, Q.done ? &Q.req : NULL, err, sizeof(err));
 		if (repeat > 1)
 			printf("attempt %ld %s%s\n", k + 1, rc ? "error: " : "ok", rc ? err : "");

@@ -5,7 +5,7 @@
 // and compares the answers as JSON values.
 //
 //	daemoncheck -sciond ADDR -c C.json as [IA] | port-range | interfaces | services |
-//	            topology | paths DST
+//	            topology | reloading-topology | paths DST
 //	daemoncheck -sciond ADDR uses IA ID DST    (how many paths to DST cross interface IA#ID)
 //
 // Prints "OK", or "FAIL" and both documents; exits 0 either way unless the daemon fails.
@@ -146,7 +146,7 @@ func query(ctx context.Context, c daemon.Connector, raw sdpb.DaemonServiceClient
 			fail("PortRange: %v", err)
 		}
 		return map[string]any{"start": s, "end": e}
-	case args[0] == "interfaces" || args[0] == "topology":
+	case args[0] == "interfaces" || args[0] == "topology" || args[0] == "reloading-topology":
 		ifs, err := c.Interfaces(ctx)
 		if err != nil {
 			fail("Interfaces: %v", err)
@@ -158,8 +158,18 @@ func query(ctx context.Context, c daemon.Connector, raw sdpb.DaemonServiceClient
 		if args[0] == "interfaces" {
 			return m
 		}
-		t, err := daemon.LoadTopology(ctx, c)
-		if err != nil {
+		var t snet.Topology
+		if args[0] == "reloading-topology" {
+			t = reloadedTopology(ctx, c)
+			// What the reloaded topology answers for each interface the daemon lists.
+			for id := range ifs {
+				a, ok := t.Interface(id)
+				if !ok {
+					fail("ReloadingTopology: interface %d missing", id)
+				}
+				m[strconv.Itoa(int(id))] = a.String()
+			}
+		} else if t, err = daemon.LoadTopology(ctx, c); err != nil {
 			fail("LoadTopology: %v", err)
 		}
 		return map[string]any{"isd_as": t.LocalIA.String(), "port_start": t.PortRange.Start,
@@ -219,6 +229,20 @@ func query(ctx context.Context, c daemon.Connector, raw sdpb.DaemonServiceClient
 	}
 	fail("unknown query %v", args)
 	return nil
+}
+
+// reloadedTopology is Go's ReloadingTopology after two reload periods, as snet-daemon-query
+// waits for two reloads of ours.
+func reloadedTopology(ctx context.Context, c daemon.Connector) snet.Topology {
+	rt, err := daemon.NewReloadingTopology(ctx, c)
+	if err != nil {
+		fail("NewReloadingTopology: %v", err)
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go rt.Run(rctx, 100*time.Millisecond)
+	time.Sleep(250 * time.Millisecond)
+	return rt.Topology()
 }
 
 // norm turns a value into what encoding/json would read back, so that both sides compare as
