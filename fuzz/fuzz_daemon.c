@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../snet/daemon/h2c.h"
+#include "../snet/daemon/internal.h"
 #include "../snet/daemon/messages.h"
 #include "fuzz.h"
 #include "snet/snet.h"
@@ -38,6 +39,36 @@ static void check_paths(const snet_path_set *set)
 		if (snet_path_fingerprint(p, fp) != (p->n_ifs > 0))
 			abort();
 		snet_path_sequence(p, seq, sizeof(seq));
+	}
+}
+
+/* The interfaces as LoadTopology and the reloader take them: a refusal says why; a topology
+ * has at most SNET_TOPO_MAX_IFS distinct non-zero IDs, each at the last address sent for it. */
+static void check_topology(const snet_daemon_if *ifs, size_t n)
+{
+	snet_topology t;
+	char why[SNET_DAEMON_MESSAGE_MAX] = "";
+	snet_topology_init(&t, 0, 0, 0);
+	if (snet__daemon_ifs_to_topology(&t, ifs, n, why, sizeof(why)) != 0) {
+		if (!*why)
+			abort();
+		return;
+	}
+	if (t.n_ifs > SNET_TOPO_MAX_IFS || t.n_ifs > n)
+		abort();
+	for (size_t i = 0; i < t.n_ifs; i++)
+		if (t.ifs[i].ifid == 0 || snet_topology_if(&t, t.ifs[i].ifid) != &t.ifs[i].br)
+			abort();
+	for (size_t i = 0; i < n; i++) {
+		const struct sockaddr_storage *br = snet_topology_if(&t, (uint16_t)ifs[i].id);
+		size_t last = i;
+		for (size_t k = i + 1; k < n; k++)
+			if (ifs[k].id == ifs[i].id)
+				last = k;
+		size_t len = ifs[i].addr.ss_family == AF_INET ? sizeof(struct sockaddr_in)
+							      : sizeof(struct sockaddr_in6);
+		if (!br || (last == i && memcmp(br, &ifs[i].addr, len) != 0))
+			abort();
 	}
 }
 
@@ -66,8 +97,10 @@ static void on_reply(void *ctx, void *call, const struct snet__h2c_reply *r)
 	case SNET_DAEMON_INTERFACES: {
 		snet_daemon_if *ifs;
 		size_t n;
-		if (snet__daemon_decode_ifs(r->msg, r->msg_len, &ifs, &n, why, sizeof(why)) == 0)
+		if (snet__daemon_decode_ifs(r->msg, r->msg_len, &ifs, &n, why, sizeof(why)) == 0) {
+			check_topology(ifs, n);
 			free(ifs);
+		}
 		break;
 	}
 	case SNET_DAEMON_SERVICES: {
