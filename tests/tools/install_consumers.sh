@@ -114,4 +114,19 @@ if [[ -n $fake ]]; then
 	out=$("$tmp/ex-pc/paths" --daemon "$addr" 1-ff00:0:112 '1-ff00:0:999') || fail "paths: $out"
 	[[ $(head -1 <<<"$out") == "0 paths" ]] || fail "paths with a sequence: $out"
 	echo "install: the paths example prints Go's fingerprint and filters by sequence"
+	# The server on a real host: its AS from the daemon, its routers kept by the reloader.
+	port=$((port + 2))
+	"$tmp/ex-pc/echo-server" --daemon "$addr" "$port" >"$tmp/dserver.out" 2>&1 &
+	server=$!
+	for _ in $(seq 1 100); do grep -q listening "$tmp/dserver.out" && break; sleep 0.05; done
+	grep -q '^AS 1-ff00:0:111 from the daemon, 1 interfaces$' "$tmp/dserver.out" ||
+		fail "echo-server --daemon: $(cat "$tmp/dserver.out")"
+	out=$("$tmp/ex-cmake/echo-client" --daemon "$addr" "[1-ff00:0:111,::1]:$port" "hi") ||
+		fail "echo-client --daemon: $out"
+	[[ $out == "reply from [1-ff00:0:111,::1]:$port: hi" ]] || fail "echo-client: $out"
+	kill -INT $server
+	wait $server || fail "echo-server --daemon exit status $?: $(cat "$tmp/dserver.out")"
+	[[ $(tail -1 "$tmp/dserver.out") == "received 1 answered 1 no_slot 0 send_errors 0" ]] ||
+		fail "echo-server --daemon: $(cat "$tmp/dserver.out")"
+	echo "install: echo-server --daemon takes its AS from the daemon, answers, closes in order"
 fi
