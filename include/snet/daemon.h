@@ -214,8 +214,9 @@ struct snet_topo_reloader_s {
 SNET_EXTERN int snet_topo_reloader_start(snet_topo_reloader_t *r, snet_daemon_t *d,
 					 snet_network_t *net, uint32_t period_ms,
 					 snet_topo_reload_cb cb);
-/* Stops: no reload callback runs from here on, and a request in flight is let finish (its
- * answer is dropped); cb (may be NULL) runs when r may be freed. */
+/* Stops a started reloader (one whose start returned 0): no reload callback runs from here on,
+ * and a request in flight is let finish (its answer is dropped); cb (may be NULL) runs when r
+ * may be freed. A second close does nothing. */
 SNET_EXTERN void snet_topo_reloader_close(snet_topo_reloader_t *r, snet_topo_reloader_close_cb cb);
 SNET_EXTERN void snet_topo_reloader_get_stats_(const snet_topo_reloader_t *r,
 					       snet_topo_reloader_stats *s, size_t size);
