@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Upper-layer checksum over the SCION pseudo header (Go: SCION.computeChecksum). */
+#include <endian.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "snet/wire.h"
-#include "rd.h"
 
-/* A one's-complement sum fed in pieces; odd is set when the last piece ended in the middle of
- * a 16-bit word, so that the next byte is that word's low half. */
+/* Every sum here is kept in the host's load order (the one's-complement sum of 16-bit words
+ * read as they lie in memory, in 64 bits with end-around carry): the payload is summed as it
+ * loads, the pseudo header's numbers are put in the same order (htobe), and the one swap to a
+ * number comes at the end (RFC 1071, 2.B: the folded sum of byte-swapped words is the
+ * byte-swapped sum). odd is set when the last piece ended in the middle of a 16-bit word: the
+ * next piece's bytes then sit one place over, which multiplies its sum by 2^8 (a rotation of
+ * the 64-bit sum, as the kernel's csum_block_add does). */
 typedef struct csum {
 	uint64_t sum;
 	bool odd;
@@ -40,15 +45,14 @@ static uint64_t sum_host_order(const uint8_t *p, size_t n)
 	return s;
 }
 
-/* Four fixed steps, no loop: a data-dependent loop count is a branch the CPU mispredicts
- * on every other packet (below 2^33, 2^17 + 2^16, 2^16 + 2, then 16 bits). */
+/* No loop (a data-dependent loop count is a branch the CPU mispredicts on every other
+ * packet): 64 to 32 bits with the carry added back, then the kernel's csum_fold, whose high
+ * half of x + (x rotated by 16) is hi + lo with the end-around carry in it. */
 static uint16_t fold16(uint64_t s)
 {
-	s = (s >> 32) + (s & 0xffffffffu);
-	s = (s >> 16) + (s & 0xffffu);
-	s = (s >> 16) + (s & 0xffffu);
-	s = (s >> 16) + (s & 0xffffu);
-	return (uint16_t)s;
+	uint32_t hi = (uint32_t)(s >> 32), x = (uint32_t)s + hi;
+	x += x < hi;
+	return (uint16_t)((x + (x >> 16 | x << 16)) >> 16);
 }
 
 /* a + b with the carry out added back in (end-around carry): sums of 64-bit words stay
@@ -82,7 +86,14 @@ static uint64_t sum_scalar(const uint8_t *p, size_t n)
 		a = add_eac(a, load64(p + i));
 		i += 8;
 	}
-	for (; i + 2 <= n; i += 2) {
+	/* Straight on, not a loop: 0, 2, 4 or 6 bytes are left. */
+	if (i + 4 <= n) {
+		uint32_t w;
+		memcpy(&w, p + i, sizeof(w));
+		a = add_eac(a, w);
+		i += 4;
+	}
+	if (i + 2 <= n) {
 		uint16_t w;
 		memcpy(&w, p + i, sizeof(w));
 		a = add_eac(a, w);
@@ -106,61 +117,63 @@ static uint64_t sum_words(const uint8_t *p, size_t n)
 	return add_eac(a, sum_scalar(p + v, n - v));
 }
 
+static inline uint64_t rotl8(uint64_t x)
+{
+	return x << 8 | x >> 56;
+}
+
 static void csum_add(csum *c, const uint8_t *p, size_t n)
 {
-	if (n && c->odd) {
-		c->sum += p[0];
-		p++;
-		n--;
-		c->odd = false;
-	}
-	/* Summed in host order: the folded sum of byte-swapped words is the byte-swapped sum
-	 * (RFC 1071, 2.B), so a little-endian host swaps the 16 folded bits once, not each word. */
-	uint16_t f = fold16(sum_words(p, n & ~(size_t)1));
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	f = (uint16_t)(f >> 8 | f << 8);
-#endif
-	c->sum += f;
+	uint64_t s = sum_words(p, n & ~(size_t)1);
 	if (n & 1) {
-		c->sum += (uint64_t)p[n - 1] << 8; /* odd length: pad with a zero byte */
-		c->odd = true;
+		uint16_t w = 0; /* an odd last byte: the first half of a word padded with zero */
+		memcpy(&w, p + n - 1, 1);
+		s = add_eac(s, w);
 	}
+	if (c->odd)
+		s = rotl8(s);
+	c->sum = add_eac(c->sum, s);
+	c->odd ^= n & 1;
 }
 
-static uint16_t csum_fold(uint64_t s)
-{
-	return (uint16_t)~fold16(s);
-}
-
-/* A host of 4 or 16 bytes as 32-bit words: no byte-wise pieces. */
+/* A host of 4 or 16 bytes as it loads. */
 static uint64_t sum_host(const uint8_t *host, uint8_t type)
 {
-	uint64_t s = get32(host);
-	if (snet_addr_type_len(type) == 16)
-		s += (uint64_t)get32(host + 4) + get32(host + 8) + get32(host + 12);
-	return s;
+	uint32_t w;
+	memcpy(&w, host, sizeof(w));
+	if (snet_addr_type_len(type) != 16)
+		return w;
+	return add_eac(load64(host), load64(host + 8));
 }
 
-static void csum_pseudo(csum *c, const snet_scion_hdr *h, uint8_t proto, size_t l4_len)
+/* The pseudo header: IAs, hosts, the upper-layer length and protocol as 32-bit words. */
+static uint64_t pseudo(const snet_scion_hdr *h, uint8_t proto, size_t l4_len)
 {
-	c->sum += (h->dst_ia >> 32) + (h->dst_ia & 0xffffffffu);
-	c->sum += (h->src_ia >> 32) + (h->src_ia & 0xffffffffu);
-	c->sum += sum_host(h->dst_host, h->dst_type) + sum_host(h->src_host, h->src_type);
-	c->sum += (uint32_t)l4_len;
-	c->sum += proto;
+	uint64_t s = add_eac(htobe64(h->dst_ia), htobe64(h->src_ia));
+	s = add_eac(s, sum_host(h->dst_host, h->dst_type));
+	s = add_eac(s, sum_host(h->src_host, h->src_type));
+	return add_eac(s, (uint64_t)htobe32((uint32_t)l4_len) + htobe32(proto));
+}
+
+/* The folded sum as a number, complemented. */
+static uint16_t csum_fold(uint64_t s)
+{
+	return (uint16_t)~be16toh(fold16(s));
 }
 
 uint16_t snet_l4_checksum(const snet_scion_hdr *h, uint8_t proto, const uint8_t *l4,
 			  size_t l4_len, size_t csum_off)
 {
-	csum c = { 0, false };
-	csum_pseudo(&c, h, proto, l4_len);
+	csum c = { pseudo(h, proto, l4_len), false };
 	/* One pass over all of it, the checksum field too, which its one's complement then
 	 * cancels (the field is at an even offset). The sum is never zero (proto and length are
 	 * in it), so the folded result is the same as without the field. */
 	csum_add(&c, l4, l4_len);
-	if (csum_off + 2 <= l4_len)
-		c.sum += 0xffffu - get16(l4 + csum_off);
+	if (csum_off + 2 <= l4_len) {
+		uint16_t f;
+		memcpy(&f, l4 + csum_off, sizeof(f));
+		c.sum = add_eac(c.sum, 0xffffu - f);
+	}
 	return csum_fold(c.sum);
 }
 
@@ -181,8 +194,7 @@ static void csum_add_v(csum *c, const struct iovec *iov, size_t n)
 uint16_t snet_l4_checksum_v(const snet_scion_hdr *h, uint8_t proto, const struct iovec *iov,
 			    size_t n)
 {
-	csum c = { 0, false };
-	csum_pseudo(&c, h, proto, iov_len(iov, n));
+	csum c = { pseudo(h, proto, iov_len(iov, n)), false };
 	csum_add_v(&c, iov, n);
 	return csum_fold(c.sum);
 }
@@ -190,10 +202,10 @@ uint16_t snet_l4_checksum_v(const snet_scion_hdr *h, uint8_t proto, const struct
 uint16_t snet_udp_checksum_v(const snet_scion_hdr *h, const snet_udp *u,
 			     const struct iovec *payload, size_t n)
 {
-	csum c = { 0, false };
-	csum_pseudo(&c, h, SNET_PROTO_UDP, SNET_UDP_HDR_LEN + iov_len(payload, n));
-	/* The header's words as numbers: the sum is kept in big-endian word order. */
-	c.sum += (uint32_t)u->src_port + u->dst_port + u->length;
+	csum c = { pseudo(h, SNET_PROTO_UDP, SNET_UDP_HDR_LEN + iov_len(payload, n)), false };
+	/* The header's words as they would load (its checksum field zero). */
+	c.sum = add_eac(c.sum, (uint64_t)htobe16(u->src_port) + htobe16(u->dst_port) +
+				       htobe16(u->length));
 	csum_add_v(&c, payload, n);
 	return csum_fold(c.sum);
 }
