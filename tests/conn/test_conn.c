@@ -268,9 +268,10 @@ static void test_drops_counted(void **state)
 
 /* Relayed by a shim dispatcher (source port 30041 on this host): the last hop comes from the
  * path's current hop and the topology (ifid 7 -> 127.0.0.55:30777), as Go does. */
-static void test_shim_last_hop(void **state)
+/* A packet to port from the path's last router (interface 7's, relayed by the shim): the
+ * sender handed to on_recv has the reversed path and that router as next hop. */
+static void shim_arrival(uint16_t port)
 {
-	snet_conn_t c;
 	uint8_t pkt[512], path[64];
 	snet_scion_path sp = { .num_inf = 1, .num_hops = 2 };
 	sp.meta.seg_len[0] = 2;
@@ -279,24 +280,74 @@ static void test_shim_last_hop(void **state)
 	sp.hop[0].cons_egress = 3;
 	sp.hop[1].cons_ingress = 7;
 	int plen = snet_scion_path_emit(&sp, path, sizeof(path));
+	memset(&got, 0, sizeof(got));
+	size_t n = build(pkt, "127.0.0.1", "10.11.0.5", IA, port, SNET_PATH_SCION, path,
+			 (size_t)plen);
+	raw_send("127.0.0.1", port, pkt, n, SNET_ENDHOST_PORT);
+	run_until(&got.n, 1);
+}
+
+static void assert_next_hop(const struct sockaddr_storage *ss, uint32_t ip, uint16_t port)
+{
+	const struct sockaddr_in *nh = (const struct sockaddr_in *)ss;
+	assert_int_equal(nh->sin_family, AF_INET);
+	assert_int_equal(ntohs(nh->sin_port), port);
+	assert_int_equal(ntohl(nh->sin_addr.s_addr), ip);
+}
+
+static void test_shim_last_hop(void **state)
+{
+	snet_conn_t c;
 	struct sockaddr_storage any = sa("0.0.0.0", 31506);
 	snet_conn_init(&net, &c);
 	snet_conn_bind(&c, (struct sockaddr *)&any, 0);
 	snet_conn_recv_start(&c, on_recv);
-	memset(&got, 0, sizeof(got));
-	size_t n = build(pkt, "127.0.0.1", "10.11.0.5", IA, 31506, SNET_PATH_SCION, path,
-			 (size_t)plen);
-	raw_send("127.0.0.1", 31506, pkt, n, SNET_ENDHOST_PORT);
-	run_until(&got.n, 1);
-	struct sockaddr_in *nh = (struct sockaddr_in *)&got.sender.next_hop;
-	assert_int_equal(nh->sin_family, AF_INET);
-	assert_int_equal(ntohs(nh->sin_port), 30777);
-	assert_int_equal(ntohl(nh->sin_addr.s_addr), 0x7f000037);
+	shim_arrival(31506);
+	assert_next_hop(&got.sender.next_hop, 0x7f000037, 30777);
 	/* The reply path is the reversed path. */
 	snet_scion_path rev;
 	assert_int_equal(snet_scion_path_parse(got.sender.path, got.sender.path_len, &rev), 0);
 	assert_int_equal(rev.meta.curr_hf, 0);
 	assert_int_equal(rev.hop[0].cons_ingress, 7);
+	close_all(&c, 1);
+}
+
+/* New routers (as a reloader puts them): the next arrival's reply goes to interface 7's new
+ * one; the same set in another order is no change; a bad set changes nothing. */
+static void test_set_interfaces(void **state)
+{
+	snet_conn_t c;
+	struct sockaddr_storage any = sa("0.0.0.0", 31517);
+	snet_topo_if ifs[SNET_TOPO_MAX_IFS + 1];
+	struct sockaddr_storage r7 = sa("127.0.0.66", 30778), r9 = sa("::1", 30779);
+	memset(ifs, 0, sizeof(ifs));
+	ifs[0] = (snet_topo_if){ .ifid = 9, .br = r9 };
+	ifs[1] = (snet_topo_if){ .ifid = 7, .br = r7 };
+	snet_conn_init(&net, &c);
+	snet_conn_bind(&c, (struct sockaddr *)&any, 0);
+	snet_conn_recv_start(&c, on_recv);
+	assert_int_equal(snet_network_set_interfaces(&net, ifs, 2), 1);
+	shim_arrival(31517);
+	assert_next_hop(&got.sender.next_hop, 0x7f000042, 30778);
+	const snet_topology *t = snet_network_topology(&net);
+	assert_true(t->local_ia == IA && t->port_start == 31000 && t->port_end == 31999);
+	snet_topo_if swapped[2] = { ifs[1], ifs[0] };
+	assert_int_equal(snet_network_set_interfaces(&net, swapped, 2), 0);
+	/* Refused, and the routers stay: an ID 0, an address not IP, more than the table holds. */
+	snet_topo_if bad[2] = { ifs[1], { .ifid = 0, .br = r9 } };
+	assert_int_equal(snet_network_set_interfaces(&net, bad, 2), SNET_E_BAD_FIELD);
+	bad[1] = (snet_topo_if){ .ifid = 5 };
+	bad[1].br.ss_family = AF_UNIX;
+	assert_int_equal(snet_network_set_interfaces(&net, bad, 2), SNET_E_BAD_FIELD);
+	for (int i = 0; i <= SNET_TOPO_MAX_IFS; i++)
+		ifs[i] = (snet_topo_if){ .ifid = (uint16_t)(i + 1), .br = r7 };
+	assert_int_equal(snet_network_set_interfaces(&net, ifs, SNET_TOPO_MAX_IFS + 1), -ENOSPC);
+	assert_int_equal(t->n_ifs, 2);
+	shim_arrival(31517);
+	assert_next_hop(&got.sender.next_hop, 0x7f000042, 30778);
+	/* None at all is a change too. */
+	assert_int_equal(snet_network_set_interfaces(&net, NULL, 0), 1);
+	assert_int_equal(t->n_ifs, 0);
 	close_all(&c, 1);
 }
 
@@ -675,6 +726,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_restamp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drops_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shim_last_hop, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_set_interfaces, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scmp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prefix_demux_and_conflict, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ports_and_errors, setup, teardown),
