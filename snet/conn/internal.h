@@ -65,6 +65,7 @@ struct tx_batch {
 	size_t seg[SEND_BATCH];      /* the size of each of its segments */
 	size_t ctrl_len[SEND_BATCH]; /* its pktinfo, before the UDP_SEGMENT message */
 	const snet_send_t *first[SEND_BATCH]; /* its first request */
+	snet_send_t *last[SEND_BATCH];        /* and its last: where the sent ones end */
 	struct iovec iov[SEND_BATCH * 5];
 	_Alignas(struct cmsghdr) uint8_t ctrl[SEND_BATCH][CTRL_BUF];
 	uint8_t flat[SEND_BATCH][FLAT_MAX]; /* small datagrams copied whole: one iovec */
@@ -226,6 +227,8 @@ void snet__send_cancel_list(snet_send_t *r);
 /* Moves conn's queued requests to its cancelled list, reported before its close callback. */
 void snet__sock_cancel(snet__sock *s, snet_conn_t *conn);
 snet_send_t *snet__send_next(const snet_send_t *r);
+/* The queue's requests up to and including last (which is in it), taken off as a list. */
+snet_send_t *snet__sock_take_through(snet__sock *s, snet_send_t *last);
 
 /* send.c */
 /* A request from an older route generation is looked up again (and re-stamped) before it

@@ -36,6 +36,18 @@ snet_send_t *snet__sock_take(snet__sock *s, int n)
 	return first;
 }
 
+/* Without a walk: the batch knows where its requests end (they are not in cache any more once
+ * the kernel has copied their payloads, and each step of a walk would wait for one). */
+snet_send_t *snet__sock_take_through(snet__sock *s, snet_send_t *last)
+{
+	snet_send_t *first = s->sq_head;
+	s->sq_head = REQ(last)->next;
+	if (!s->sq_head)
+		s->sq_tail = NULL;
+	REQ(last)->next = NULL;
+	return first;
+}
+
 snet_send_t *snet__send_next(const snet_send_t *r)
 {
 	return REQ(r)->next;
@@ -55,6 +67,8 @@ void snet__send_complete_list(snet_send_t *r, int status)
 {
 	while (r) {
 		snet_send_t *next = REQ(r)->next;
+		if (next) /* fetched while this request's callback runs */
+			__builtin_prefetch(REQ(next));
 		snet__send_complete(r, status);
 		r = next;
 	}

@@ -183,7 +183,7 @@ static void on_readable(struct udp *u)
  * (both written in place, in the batch: the control message in the slot of the message it
  * would start), size and next hop. */
 struct tx_item {
-	const snet_send_t *req;
+	snet_send_t *req;
 	struct iovec *iov;
 	size_t niov, len, cl;
 	const struct sockaddr *dst;
@@ -212,6 +212,7 @@ static void start_msg(struct tx_batch *b, unsigned m, const struct tx_item *it)
 	h->msg_namelen = it->dlen;
 	b->ctrl_len[m] = it->cl; /* written in b->ctrl[m] already */
 	b->first[m] = it->req;
+	b->last[m] = it->req;
 	b->nreq[m] = 1;
 	b->seg[m] = it->len;
 }
@@ -263,6 +264,7 @@ static unsigned fill_batch(struct udp *u, struct tx_batch *b)
 		if (n && joins(u, b, n - 1, &it)) {
 			b->msg[n - 1].msg_hdr.msg_iovlen += it.niov;
 			b->nreq[n - 1]++;
+			b->last[n - 1] = r;
 		} else {
 			start_msg(b, n++, &it);
 		}
@@ -291,19 +293,16 @@ static void gso_refused(struct udp *u, const struct tx_batch *b, int err)
 	u->solo = 1;
 }
 
-/* Requests in the first n messages. */
-static int requests_in(struct udp *u, const struct tx_batch *b, int n)
+/* The GSO counters for the first n messages, once sent. */
+static void count_gso(struct udp *u, const struct tx_batch *b, int n)
 {
 	struct offload_stats *o = &NET(u->sock->net)->offload;
-	int reqs = 0;
 	for (int m = 0; m < n; m++) {
-		reqs += (int)b->nreq[m];
 		if (b->nreq[m] > 1) {
 			o->gso_sends++;
 			o->gso_segments += b->nreq[m];
 		}
 	}
-	return reqs;
 }
 
 static void update(snet__sock *s);
@@ -330,8 +329,10 @@ static void flush(struct udp *u)
 			snet__send_complete(snet__sock_dequeue(s), err);
 			continue;
 		}
-		if (sent > 0)
-			snet__send_complete_list(snet__sock_take(s, requests_in(u, b, sent)), 0);
+		if (sent > 0) {
+			count_gso(u, b, sent);
+			snet__send_complete_list(snet__sock_take_through(s, b->last[sent - 1]), 0);
+		}
 	}
 	update(s);
 }
