@@ -7,6 +7,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stddef.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "snet/conn.h"
@@ -265,6 +266,23 @@ int snet__sa_plain(const struct sockaddr *sa, uint8_t ip[16], uint16_t *port);
 void snet__host_set_ip(snet_host *h, int family, const uint8_t ip[16]);
 int snet__host_is_ip(const snet_host *h);
 int snet__host_eq_ip(const snet_host *h, int family, const uint8_t ip[16]);
+/* Whether a and b hold the same len bytes, for the lengths of addresses (an IP, a sockaddr):
+ * each compared inline. A memcmp whose length is known only at run time is a call into libc
+ * on every datagram. */
+static inline int snet__same(const void *a, const void *b, size_t len)
+{
+	switch (len) {
+	case 4:
+		return memcmp(a, b, 4) == 0;
+	case 16:
+		return memcmp(a, b, 16) == 0;
+	case 28:
+		return memcmp(a, b, 28) == 0;
+	default:
+		return memcmp(a, b, len) == 0;
+	}
+}
+
 /* An address with nothing in it (no IA, host, port, path, next hop or reply source), set
  * field by field: a memset of its 232 bytes compiles to a rep stos, slow on a per-datagram
  * path. Bytes a reader never looks at (next_hop past its family) are left as they were. */

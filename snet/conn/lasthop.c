@@ -18,7 +18,7 @@ int snet__is_shim(const struct sockaddr_storage *from, int dst_family, const uin
 	static const uint8_t loop6[16] = { [15] = 1 };
 	if (fam == AF_INET6 && memcmp(ip, loop6, 16) == 0)
 		return 1;
-	return fam == dst_family && memcmp(ip, dst, fam == AF_INET ? 4 : 16) == 0;
+	return fam == dst_family && snet__same(ip, dst, fam == AF_INET ? 4 : 16);
 }
 
 static uint16_t scion_ingress_if(const uint8_t *raw, size_t len)

@@ -236,7 +236,7 @@ int snet__send_same_source(const snet_send_t *a, const snet_send_t *b)
 	if (pk || qk)
 		return pk == qk;
 	return p->h.src_type == q->h.src_type &&
-	       memcmp(p->src, q->src, snet_addr_type_len(p->h.src_type)) == 0;
+	       snet__same(p->src, q->src, snet_addr_type_len(p->h.src_type));
 }
 
 /* ---- submitting ------------------------------------------------------------------------------ */

@@ -198,7 +198,7 @@ static int joins(const struct udp *u, const struct tx_batch *b, unsigned m,
 	const struct msghdr *h = &b->msg[m].msg_hdr;
 	return u->gso && !(u->solo && m == 0) && it->len == b->seg[m] && it->len <= u->gso_max &&
 	       b->nreq[m] < GSO_MAX_SEGS && (b->nreq[m] + 1) * it->len <= GSO_MAX_BYTES &&
-	       h->msg_namelen == it->dlen && memcmp(h->msg_name, it->dst, it->dlen) == 0 &&
+	       h->msg_namelen == it->dlen && snet__same(h->msg_name, it->dst, it->dlen) &&
 	       b->ctrl_len[m] == it->cl && snet__send_same_source(b->first[m], it->req);
 }
 
