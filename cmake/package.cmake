@@ -48,9 +48,9 @@ set(CPACK_COMPONENT_DEV_DESCRIPTION "SCION end-host sockets in C (development fi
 set(CPACK_DEBIAN_TOOLS_PACKAGE_NAME snet-tools)
 set(CPACK_DEBIAN_TOOLS_PACKAGE_SECTION net)
 set(CPACK_COMPONENT_TOOLS_DESCRIPTION "SCION end-host tools built on libsnet
- snet-ping, snet-traceroute, snet-showpaths (as Go's scion CLI), snet-echo, snet-pkt,
- snet-policy, snet-daemon-query, the SCION dispatcher snet-dispatcher and the topology
- generator snet-topogen.")
+ snet-ping, snet-traceroute, snet-showpaths, snet-address (as Go's scion CLI), snet-echo,
+ snet-pkt, snet-policy, snet-daemon-query, the SCION dispatcher snet-dispatcher and the
+ topology generator snet-topogen.")
 
 # Debian wants each package's licence in /usr/share/doc/PACKAGE/copyright.
 foreach(c lib dev tools)

@@ -61,6 +61,16 @@ CASES
 # Go's ReloadingTopology answers what LoadTopology does; ours fills the interfaces by reloads.
 same "query reloading-topology" "$E/query-topology.json" "" "$DQ" --sciond "$ADDR" \
 	reloading-topology
+# snet-address: the IA from the daemon, the source the kernel picks towards its control
+# service (which address that is depends on this machine's routes: Go's own output is
+# compared with ours on Go's control plane, row `control address`).
+AD=$(dirname "$DQ")/snet-address
+"$AD" --sciond "$ADDR" >"$T/addr" 2>&1
+check "address: IA,IP" grep -qE '^1-ff00:0:111,[0-9a-f.:]+$' "$T/addr"
+"$AD" --sciond "$ADDR" --json >"$T/addr.json" 2>&1
+check "address --json: Go's document" bash -c "grep -q '^  \"addresses\": \[$' '$T/addr.json' &&
+	grep -qF '      \"isd_as\": \"1-ff00:0:111\",' '$T/addr.json' &&
+	grep -qF '      \"address\": \"'\"\$(cat '$T/addr')\"'\"' '$T/addr.json'"
 # Errors: a message that says what went wrong; exit 2 for usage, 1 for a failed request
 # (snet-showpaths follows Go's `scion showpaths`: 2 for both).
 err() { # NAME PATTERN COMMAND...
@@ -73,6 +83,7 @@ err() { # NAME PATTERN COMMAND...
 }
 err "runtime: no daemon listening" "connection refused" "$DQ" --sciond 127.0.0.1:1 as
 err "showpaths, no daemon" "connection refused" "$SP" 1-ff00:0:112 --sciond 127.0.0.1:1
+err "address, no daemon" "Error: .*connection refused" "$AD" --sciond 127.0.0.1:1
 err "bad --sciond" "sciond" "$DQ" --sciond nonsense as
 err "bad -m" "\-m: not a count" "$SP" 1-ff00:0:112 -m x --sciond "$ADDR"
 err "bad --format" "output format not supported" "$SP" 1-ff00:0:112 --format yaml --sciond "$ADDR"

@@ -59,7 +59,7 @@ check "apt-get installs the three packages" test $rc = 0
 check "ldconfig knows $soname" bash -c "ldconfig -p | grep -q '$soname '"
 check "every tool is on the PATH and answers --help" bash -c '
 	for t in snet-echo snet-ping snet-pkt snet-policy snet-showpaths snet-traceroute \
-		snet-daemon-query snet-dispatcher snet-topogen; do
+		snet-daemon-query snet-address snet-dispatcher snet-topogen; do
 		[[ $(command -v $t) == /usr/bin/$t ]] && $t --help >/dev/null || { echo "$t" >&2; exit 1; }
 	done'
 check "snet-pkt and snet-topogen point at their installed documents" bash -c '

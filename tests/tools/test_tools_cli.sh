@@ -8,7 +8,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 source "$(dirname "$0")/../lib/tap.sh"
 TOOLS=(tools/snet-echo tools/snet-ping tools/snet-pkt tools/snet-policy tools/snet-showpaths
-	tools/snet-traceroute tools/snet-daemon-query dispatcher/snet-dispatcher
+	tools/snet-traceroute tools/snet-daemon-query tools/snet-address dispatcher/snet-dispatcher
 	topology/snet-topogen acceptance/router/snet-br)
 for t in "${TOOLS[@]}"; do
 	bin=$BUILD/$t name=${t##*/}
@@ -36,6 +36,9 @@ bad "echo --mark" "--mark: expected an integer 0..4294967295, got 'x'" "$B/tools
 bad "echo --remote" "--remote: malformed host address, got '1-ff00:0:1,host:80'" \
 	"$B/tools/snet-echo" client --remote 1-ff00:0:1,host:80
 bad "echo unknown option" "--bogus" "$B/tools/snet-echo" client --bogus
+bad "address unknown option" "option: unknown (--help lists them), got '--bogus'" \
+	"$B/tools/snet-address" --bogus
+bad "address extra argument" "arguments: unexpected, got 'x'" "$B/tools/snet-address" x
 bad "echo extra argument" "arguments: unexpected, got 'extra'" "$B/tools/snet-echo" client extra
 bad "ping --count" "--count: expected an integer 1..65535, got '0'" "$B/tools/snet-ping" -c 0 1-ff00:0:1,10.0.0.1
 bad "ping destination" "destination: malformed host address, got '1-ff00:0:1,host'" \

@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -151,4 +152,27 @@ void cli_bad(const char *tool, const char *option, const char *why, const char *
 {
 	fprintf(stderr, "%s: %s: %s, got '%s'\n", tool, option, why, got);
 	exit(2);
+}
+
+int cli_local_ip(const struct sockaddr_storage *dst, char *out, size_t cap)
+{
+	int fd = socket(dst->ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_storage me;
+	socklen_t len = sizeof(me);
+	if (fd < 0)
+		return -errno;
+	int rc = connect(fd, (const struct sockaddr *)dst,
+			 dst->ss_family == AF_INET ? sizeof(struct sockaddr_in)
+						   : sizeof(struct sockaddr_in6));
+	if (rc == 0)
+		rc = getsockname(fd, (struct sockaddr *)&me, &len);
+	rc = rc ? -errno : 0;
+	close(fd);
+	if (rc)
+		return rc;
+	if (me.ss_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&me)->sin_addr, out, (socklen_t)cap);
+	else
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&me)->sin6_addr, out, (socklen_t)cap);
+	return 0;
 }

@@ -18,6 +18,9 @@ int cli_parse_prefix(const char *s, struct sockaddr_storage *ss, unsigned *len);
 int cli_parse_ports(const char *s, uint16_t *start, uint16_t *end);
 /* "ip:port" text of a sockaddr (IPv4-mapped shown as IPv4). */
 const char *cli_sockaddr_str(const struct sockaddr_storage *ss, char *buf, size_t cap);
+/* Go: addrutil.ResolveLocal, the kernel's source towards dst (a connected UDP socket: nothing
+ * is sent), as text. 0 or -errno. */
+int cli_local_ip(const struct sockaddr_storage *dst, char *out, size_t cap);
 /* Hex text into bytes. Returns the length or -1. */
 int cli_hex(const char *s, uint8_t *out, size_t cap);
 /* --help: "usage: ..." on stdout, exit 0. */

@@ -102,6 +102,77 @@ int cli_daemon_paths(struct cli_daemon *cd, uint64_t src, uint64_t dst, unsigned
 	return rc;
 }
 
+struct as_wait {
+	struct wait w;
+	snet_daemon_as_info info;
+};
+
+static void as_done(snet_daemon_req_t *req, int status, const snet_daemon_as_info *info)
+{
+	struct as_wait *a = req->data;
+	a->w.done = true;
+	a->w.status = status;
+	if (info)
+		a->info = *info;
+}
+
+int cli_daemon_as(struct cli_daemon *cd, snet_daemon_as_info *info, char *err, size_t cap)
+{
+	struct as_wait a = { 0 };
+	snet_daemon_req_t req;
+	req.data = &a;
+	int rc = snet_daemon_as(&cd->d, &req, 0, as_done);
+	if (rc == 0) {
+		run(cd, &a.w.done);
+		rc = a.w.status;
+	}
+	if (rc)
+		cli_daemon_error(cd, "AS info", rc, a.w.done ? &req : NULL, err, cap);
+	*info = a.info;
+	return rc;
+}
+
+struct svc_wait {
+	struct wait w;
+	const char *name;
+	char *out;
+	size_t cap, n;
+};
+
+/* One of the service's URIs, at random (Go: TopoQuerier.UnderlayAnycast). */
+static void svc_done(snet_daemon_req_t *req, int status, const snet_daemon_service *s, size_t n)
+{
+	struct svc_wait *v = req->data;
+	v->w.done = true;
+	v->w.status = status;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(s[i].name, v->name) != 0 || s[i].n_uris == 0)
+			continue;
+		v->n = s[i].n_uris;
+		snprintf(v->out, v->cap, "%s", s[i].uris[(size_t)rand() % s[i].n_uris]);
+	}
+}
+
+int cli_daemon_service_uri(struct cli_daemon *cd, const char *name, char *out, size_t cap,
+			   char *err, size_t errcap)
+{
+	struct svc_wait v = { .name = name, .out = out, .cap = cap };
+	snet_daemon_req_t req;
+	req.data = &v;
+	*out = '\0';
+	int rc = snet_daemon_services(&cd->d, &req, svc_done);
+	if (rc == 0) {
+		run(cd, &v.w.done);
+		rc = v.w.status;
+	}
+	if (rc)
+		cli_daemon_error(cd, "services", rc, v.w.done ? &req : NULL, err, errcap);
+	else if (v.n == 0)
+		snprintf(err, errcap, "no entry found: the daemon %s knows no %s service", cd->addr,
+			 name);
+	return rc ? rc : v.n ? 0 : SNET_E_BAD_REPLY;
+}
+
 static void on_closed(snet_daemon_t *d)
 {
 	*(bool *)d->data = true;

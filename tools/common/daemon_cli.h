@@ -23,6 +23,12 @@ int cli_daemon_topology(struct cli_daemon *cd, snet_topology *t, char *err, size
 /* Go: Connector.Paths(dst, src, flags). *out is the caller's (snet_path_set_free). */
 int cli_daemon_paths(struct cli_daemon *cd, uint64_t src, uint64_t dst, unsigned flags,
 		     snet_path_set **out, char *err, size_t cap);
+/* Go: Connector.ASInfo(0), the local AS. */
+int cli_daemon_as(struct cli_daemon *cd, snet_daemon_as_info *info, char *err, size_t cap);
+/* One URI of the service name ("control"), at random as Go picks one; SNET_E_BAD_REPLY with
+ * err saying so when the daemon lists none. */
+int cli_daemon_service_uri(struct cli_daemon *cd, const char *name, char *out, size_t cap,
+			   char *err, size_t errcap);
 /* Closes the handle and runs the loop until it is gone. */
 void cli_daemon_close(struct cli_daemon *cd);
 /* The error text for a failed call: "daemon ADDR: WHAT: MESSAGE". */

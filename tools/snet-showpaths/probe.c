@@ -27,28 +27,6 @@ static struct probe {
 	int open; /* handles not yet closed: the timer, the conn, the network */
 } P;
 
-/* Go: resolveLocalIP, the kernel's source towards the next hop (a connected UDP socket). */
-static int local_ip(const struct sockaddr_storage *nh, char *out, size_t cap)
-{
-	int fd = socket(nh->ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_storage me;
-	socklen_t len = sizeof(me);
-	if (fd < 0)
-		return -errno;
-	int rc = connect(fd, (const struct sockaddr *)nh, nh->ss_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6));
-	if (rc == 0)
-		rc = getsockname(fd, (struct sockaddr *)&me, &len);
-	rc = rc ? -errno : 0;
-	close(fd);
-	if (rc)
-		return rc;
-	if (me.ss_family == AF_INET)
-		inet_ntop(AF_INET, &((struct sockaddr_in *)&me)->sin_addr, out, (socklen_t)cap);
-	else
-		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&me)->sin6_addr, out, (socklen_t)cap);
-	return 0;
-}
-
 static void timer_closed(uv_handle_t *h)
 {
 	P.open--;
@@ -191,7 +169,7 @@ int sp_probe(uv_loop_t *loop, const snet_topology *topo, struct sp_result *r, co
 		struct sp_status *st = &r->status[i];
 		if (p->type != SNET_PATH_SCION)
 			continue; /* Go: FilterEmptyPaths; no status */
-		int e = local_ip(&p->next_hop, st->local_ip, sizeof(st->local_ip));
+		int e = cli_local_ip(&p->next_hop, st->local_ip, sizeof(st->local_ip));
 		if (e) {
 			st->status = "unknown";
 			snprintf(st->info, sizeof(st->info), "Failed to resolve local IP: %s",
