@@ -39,6 +39,8 @@ bad "echo unknown option" "--bogus" "$B/tools/snet-echo" client --bogus
 bad "address unknown option" "option: unknown (--help lists them), got '--bogus'" \
 	"$B/tools/snet-address" --bogus
 bad "address extra argument" "arguments: unexpected, got 'x'" "$B/tools/snet-address" x
+bad "address --sciond without a value" "--sciond: expected a daemon address" \
+	"$B/tools/snet-address" --sciond
 bad "echo extra argument" "arguments: unexpected, got 'extra'" "$B/tools/snet-echo" client extra
 bad "ping --count" "--count: expected an integer 1..65535, got '0'" "$B/tools/snet-ping" -c 0 1-ff00:0:1,10.0.0.1
 bad "ping destination" "destination: malformed host address, got '1-ff00:0:1,host'" \

@@ -55,13 +55,15 @@ int main(int argc, char **argv)
 	bool json = false;
 	int o;
 	opterr = 0;
-	while ((o = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, ":h", longs, NULL)) != -1) {
 		if (o == O_SCIOND)
 			sciond = optarg;
 		else if (o == O_JSON)
 			json = true;
 		else if (o == O_HELP || o == 'h')
 			cli_help(usage);
+		else if (o == ':')
+			cli_bad("snet-address", argv[optind - 1], "expected a daemon address", "");
 		else
 			cli_bad("snet-address", "option", "unknown (--help lists them)",
 				argv[optind - 1]);
