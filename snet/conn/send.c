@@ -200,12 +200,19 @@ void snet__send_refresh(snet_send_t *req)
 	}
 }
 
+/* The kernel puts the source in (a socket bound to one address, or a raw send without one):
+ * no pktinfo, nothing to look up again. */
+static int kernel_source(const struct send_priv *p)
+{
+	return p->src_mode == SRC_BOUND || p->src_mode == SRC_KERNEL;
+}
+
 /* A source that vanished (ENETUNREACH for IPv4, EINVAL or EADDRNOTAVAIL for IPv6): look it
  * up again once, as kernel WireGuard does, instead of failing the send. */
 int snet__send_retry(snet_send_t *req, int err)
 {
 	struct send_priv *p = REQ(req);
-	if (p->retried || p->src_mode == SRC_BOUND || p->src_mode == SRC_KERNEL ||
+	if (p->retried || kernel_source(p) ||
 	    (err != -ENETUNREACH && err != -EINVAL && err != -EADDRNOTAVAIL))
 		return 0;
 	p->retried = 1;
@@ -220,7 +227,7 @@ int snet__send_retry(snet_send_t *req, int err)
 size_t snet__send_ctrl(const snet_send_t *req, int sock_family, uint8_t *ctrl)
 {
 	const struct send_priv *p = REQ(req);
-	if (p->src_mode == SRC_BOUND || p->src_mode == SRC_KERNEL)
+	if (kernel_source(p))
 		return 0;
 	int fam = p->h.src_type == SNET_ADDR_IP4 ? AF_INET : AF_INET6;
 	return snet__pktinfo_src(ctrl, sock_family, fam, p->src);
@@ -231,8 +238,7 @@ size_t snet__send_ctrl(const snet_send_t *req, int sock_family, uint8_t *ctrl)
 int snet__send_same_source(const snet_send_t *a, const snet_send_t *b)
 {
 	const struct send_priv *p = REQ(a), *q = REQ(b);
-	int pk = p->src_mode == SRC_BOUND || p->src_mode == SRC_KERNEL;
-	int qk = q->src_mode == SRC_BOUND || q->src_mode == SRC_KERNEL;
+	int pk = kernel_source(p), qk = kernel_source(q);
 	if (pk || qk)
 		return pk == qk;
 	return p->h.src_type == q->h.src_type &&

@@ -53,7 +53,7 @@ static inline size_t parse_addr(const uint8_t *buf, snet_scion_hdr *h, size_t hd
 {
 	const uint8_t *p = buf + SNET_CMN_HDR_LEN;
 	size_t dl = snet_addr_type_len(h->dst_type), sl = snet_addr_type_len(h->src_type);
-	size_t path_off = SNET_CMN_HDR_LEN + 16 + dl + sl;
+	size_t path_off = SNET_CMN_HDR_LEN + addr_hdr_len(h);
 	h->dst_ia = get64(p);
 	h->src_ia = get64(p + 8);
 	parse_host(h->dst_host, p + 16, dl);

@@ -41,10 +41,10 @@ void cli_daemon_error(const struct cli_daemon *cd, const char *what, int rc,
 		snprintf(err, cap, "daemon %s: %s: %s", cd->addr, what, *m ? m : snet_strerror(rc));
 }
 
+/* Every call's waiting state starts with this (the callbacks find it through req->data). */
 struct wait {
 	bool done;
 	int status;
-	snet_path_set *set;
 };
 
 static void run(struct cli_daemon *cd, const bool *done)
@@ -53,11 +53,24 @@ static void run(struct cli_daemon *cd, const bool *done)
 		;
 }
 
-static void topo_done(snet_daemon_req_t *req, int status)
+static void note(snet_daemon_req_t *req, int status)
 {
 	struct wait *w = req->data;
 	w->done = true;
 	w->status = status;
+}
+
+/* A call that started with rc, waited for; the error, if any, in err. */
+static int finish(struct cli_daemon *cd, int rc, const struct wait *w,
+		  const snet_daemon_req_t *req, const char *what, char *err, size_t cap)
+{
+	if (rc == 0) {
+		run(cd, &w->done);
+		rc = w->status;
+	}
+	if (rc)
+		cli_daemon_error(cd, what, rc, w->done ? req : NULL, err, cap);
+	return rc;
 }
 
 int cli_daemon_topology(struct cli_daemon *cd, snet_topology *t, char *err, size_t cap)
@@ -65,40 +78,30 @@ int cli_daemon_topology(struct cli_daemon *cd, snet_topology *t, char *err, size
 	struct wait w = { 0 };
 	snet_daemon_req_t req;
 	req.data = &w;
-	int rc = snet_daemon_topology(&cd->d, &req, t, topo_done);
-	if (rc == 0) {
-		run(cd, &w.done);
-		rc = w.status;
-	}
-	if (rc)
-		cli_daemon_error(cd, "loading topology", rc, w.done ? &req : NULL, err, cap);
-	return rc;
+	return finish(cd, snet_daemon_topology(&cd->d, &req, t, note), &w, &req,
+		      "loading topology", err, cap);
 }
+
+struct paths_wait {
+	struct wait w;
+	snet_path_set *set;
+};
 
 static void paths_done(snet_daemon_req_t *req, int status, snet_path_set *set)
 {
-	struct wait *w = req->data;
-	w->done = true;
-	w->status = status;
-	w->set = set;
+	note(req, status);
+	((struct paths_wait *)req->data)->set = set;
 }
 
 int cli_daemon_paths(struct cli_daemon *cd, uint64_t src, uint64_t dst, unsigned flags,
 		     snet_path_set **out, char *err, size_t cap)
 {
-	struct wait w = { 0 };
+	struct paths_wait p = { 0 };
 	snet_daemon_req_t req;
-	req.data = &w;
-	*out = NULL;
-	int rc = snet_daemon_paths(&cd->d, &req, src, dst, flags, paths_done);
-	if (rc == 0) {
-		run(cd, &w.done);
-		rc = w.status;
-	}
-	if (rc)
-		cli_daemon_error(cd, "retrieving paths from the SCION Daemon", rc,
-				 w.done ? &req : NULL, err, cap);
-	*out = w.set;
+	req.data = &p;
+	int rc = finish(cd, snet_daemon_paths(&cd->d, &req, src, dst, flags, paths_done), &p.w,
+			&req, "retrieving paths from the SCION Daemon", err, cap);
+	*out = p.set;
 	return rc;
 }
 
@@ -109,11 +112,9 @@ struct as_wait {
 
 static void as_done(snet_daemon_req_t *req, int status, const snet_daemon_as_info *info)
 {
-	struct as_wait *a = req->data;
-	a->w.done = true;
-	a->w.status = status;
+	note(req, status);
 	if (info)
-		a->info = *info;
+		((struct as_wait *)req->data)->info = *info;
 }
 
 int cli_daemon_as(struct cli_daemon *cd, snet_daemon_as_info *info, char *err, size_t cap)
@@ -121,13 +122,8 @@ int cli_daemon_as(struct cli_daemon *cd, snet_daemon_as_info *info, char *err, s
 	struct as_wait a = { 0 };
 	snet_daemon_req_t req;
 	req.data = &a;
-	int rc = snet_daemon_as(&cd->d, &req, 0, as_done);
-	if (rc == 0) {
-		run(cd, &a.w.done);
-		rc = a.w.status;
-	}
-	if (rc)
-		cli_daemon_error(cd, "AS info", rc, a.w.done ? &req : NULL, err, cap);
+	int rc = finish(cd, snet_daemon_as(&cd->d, &req, 0, as_done), &a.w, &req, "AS info", err,
+			cap);
 	*info = a.info;
 	return rc;
 }
@@ -143,8 +139,7 @@ struct svc_wait {
 static void svc_done(snet_daemon_req_t *req, int status, const snet_daemon_service *s, size_t n)
 {
 	struct svc_wait *v = req->data;
-	v->w.done = true;
-	v->w.status = status;
+	note(req, status);
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(s[i].name, v->name) != 0 || s[i].n_uris == 0)
 			continue;
@@ -160,17 +155,16 @@ int cli_daemon_service_uri(struct cli_daemon *cd, const char *name, char *out, s
 	snet_daemon_req_t req;
 	req.data = &v;
 	*out = '\0';
-	int rc = snet_daemon_services(&cd->d, &req, svc_done);
-	if (rc == 0) {
-		run(cd, &v.w.done);
-		rc = v.w.status;
-	}
+	int rc = finish(cd, snet_daemon_services(&cd->d, &req, svc_done), &v.w, &req, "services",
+			err, errcap);
 	if (rc)
-		cli_daemon_error(cd, "services", rc, v.w.done ? &req : NULL, err, errcap);
-	else if (v.n == 0)
+		return rc;
+	if (v.n == 0) {
 		snprintf(err, errcap, "no entry found: the daemon %s knows no %s service", cd->addr,
 			 name);
-	return rc ? rc : v.n ? 0 : SNET_E_BAD_REPLY;
+		return SNET_E_BAD_REPLY;
+	}
+	return 0;
 }
 
 static void on_closed(snet_daemon_t *d)
