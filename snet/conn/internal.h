@@ -12,6 +12,7 @@
 
 #include "snet/conn.h"
 #include "../route/resolver.h"
+#include "../wire/ip16.h"
 #include "transport.h"
 
 #define RECV_MAX_BATCH 64

@@ -20,7 +20,7 @@ int snet__pktinfo_dst(struct msghdr *m, int *family, uint8_t ip[16], size_t *gro
 		if (found < 0 && c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
 			struct in_pktinfo pi;
 			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
-			memcpy(ip, &pi.ipi_addr, 4);
+			snet__ip4_in16(ip, (const uint8_t *)&pi.ipi_addr);
 			*family = AF_INET;
 			found = 0;
 		} else if (found < 0 && c->cmsg_level == IPPROTO_IPV6 &&
@@ -28,7 +28,7 @@ int snet__pktinfo_dst(struct msghdr *m, int *family, uint8_t ip[16], size_t *gro
 			struct in6_pktinfo pi;
 			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
 			if (memcmp(&pi.ipi6_addr, v4mapped, 12) == 0) {
-				memcpy(ip, (uint8_t *)&pi.ipi6_addr + 12, 4);
+				snet__ip4_in16(ip, (const uint8_t *)&pi.ipi6_addr + 12);
 				*family = AF_INET;
 			} else {
 				memcpy(ip, &pi.ipi6_addr, 16);

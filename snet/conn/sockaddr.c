@@ -17,21 +17,22 @@ socklen_t snet__sa_len(const struct sockaddr *sa)
 
 int snet__sa_plain(const struct sockaddr *sa, uint8_t ip[16], uint16_t *port)
 {
-	memset(ip, 0, 16);
 	if (sa->sa_family == AF_INET) {
 		const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
-		memcpy(ip, &s4->sin_addr, 4);
+		snet__ip4_in16(ip, (const uint8_t *)&s4->sin_addr);
 		if (port)
 			*port = ntohs(s4->sin_port);
 		return AF_INET;
 	}
-	if (sa->sa_family != AF_INET6)
+	if (sa->sa_family != AF_INET6) {
+		memset(ip, 0, 16);
 		return AF_UNSPEC;
+	}
 	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
 	if (port)
 		*port = ntohs(s6->sin6_port);
 	if (memcmp(&s6->sin6_addr, v4mapped, 12) == 0) {
-		memcpy(ip, (const uint8_t *)&s6->sin6_addr + 12, 4);
+		snet__ip4_in16(ip, (const uint8_t *)&s6->sin6_addr + 12);
 		return AF_INET;
 	}
 	memcpy(ip, &s6->sin6_addr, 16);
@@ -42,7 +43,10 @@ void snet__host_set_ip(snet_host *h, int family, const uint8_t ip[16])
 {
 	memset(h, 0, sizeof(*h));
 	h->type = family == AF_INET ? SNET_HOST_IP4 : SNET_HOST_IP6;
-	memcpy(h->ip, ip, family == AF_INET ? 4 : 16);
+	if (family == AF_INET)
+		snet__ip4_in16(h->ip, ip);
+	else
+		memcpy(h->ip, ip, 16);
 }
 
 int snet__sa_to_host(const struct sockaddr *sa, snet_host *h, uint16_t *port)

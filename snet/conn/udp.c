@@ -25,6 +25,8 @@ struct udp {
 	uint8_t gso;     /* coalesce sends (off by flag, or after the device refused: EIO) */
 	uint8_t solo;    /* the next batch sends its first request alone */
 	size_t gso_max;  /* the largest segment that may ride in a super-packet */
+	uint8_t once;    /* a full batch's second read found nothing: read once per wake-up */
+	uint8_t probes;  /* full batches read once since then (every 8th reads again) */
 	snet__sock *sock;
 };
 
@@ -162,6 +164,16 @@ static int recv_batch(struct udp *u)
 	return n;
 }
 
+/* After a full batch, whether to read again now or leave the rest to the next poll (the
+ * poll is level-triggered, so nothing waits). Reading again saves a wake-up when more is
+ * queued and costs a syscall for nothing when the batch took all there was, as it does every
+ * time for a peer that keeps exactly a batch in flight. So read again while doing so finds
+ * data, and once it did not, only on every 8th full batch, to notice when it would again. */
+static int read_again(struct udp *u)
+{
+	return !u->once || (++u->probes & 7) == 0;
+}
+
 static void on_readable(struct udp *u)
 {
 	snet__sock *s = u->sock;
@@ -172,7 +184,9 @@ static void on_readable(struct udp *u)
 			snet__sock_input_error(s, n);
 			break;
 		}
-		if ((unsigned)n < NET(s->net)->rx.batch)
+		if (b > 0)
+			u->once = n == 0;
+		if ((unsigned)n < NET(s->net)->rx.batch || !read_again(u))
 			break;
 	}
 }

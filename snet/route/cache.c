@@ -8,21 +8,28 @@
 
 #define PROBES 8
 
+static uint64_t load64(const uint8_t *p)
+{
+	uint64_t w;
+	memcpy(&w, p, sizeof(w));
+	return w;
+}
+
+/* Every send that names no source looks its next hop up here: three multiplies in a chain
+ * (a byte-wise FNV-1a over the key was nineteen, about 15 ns of a 2 us echo), each step's
+ * high bits folded down so that the table index (the low bits) depends on all of the key. */
 static uint64_t key_hash(const snet_route_key *k)
 {
-	uint64_t h = 1469598103934665603ull; /* FNV-1a */
-	const uint8_t *p = k->addr;
-	for (int i = 0; i < 16; i++)
-		h = (h ^ p[i]) * 1099511628211ull;
-	h = (h ^ k->family) * 1099511628211ull;
-	h = (h ^ k->mark) * 1099511628211ull;
-	return (h ^ k->oif) * 1099511628211ull;
+	uint64_t h = (load64(k->addr) ^ k->family) * 0x9e3779b97f4a7c15ull;
+	h = (h ^ (h >> 29) ^ load64(k->addr + 8)) * 0xbf58476d1ce4e5b9ull;
+	h = (h ^ (h >> 32) ^ ((uint64_t)k->mark << 32 | k->oif)) * 0x94d049bb133111ebull;
+	return h ^ (h >> 31);
 }
 
 static bool key_eq(const snet_route_key *a, const snet_route_key *b)
 {
 	return a->family == b->family && a->mark == b->mark && a->oif == b->oif &&
-	       memcmp(a->addr, b->addr, 16) == 0;
+	       load64(a->addr) == load64(b->addr) && load64(a->addr + 8) == load64(b->addr + 8);
 }
 
 int snet_route_cache_init(snet_route_cache *rc, size_t cap)

@@ -50,13 +50,15 @@ static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff }
 
 void snet_scion_hdr_set_ip(uint8_t *type, uint8_t host[16], const uint8_t *ip, size_t ip_len)
 {
-	memset(host, 0, 16);
 	if (ip_len == 16 && memcmp(ip, v4mapped, 12) == 0) {
 		ip += 12;
 		ip_len = 4;
 	}
 	*type = ip_len == 4 ? SNET_ADDR_IP4 : SNET_ADDR_IP6;
-	memcpy(host, ip, ip_len == 4 ? 4 : 16);
+	if (ip_len == 4)
+		snet__ip4_in16(host, ip);
+	else
+		memcpy(host, ip, 16);
 }
 
 void snet_scion_hdr_set_svc(uint8_t *type, uint8_t host[16], uint16_t svc)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "snet/wire.h"
+#include "ip16.h"
 #include "path_meta.h"
 #include "rd.h"
 
@@ -39,12 +40,10 @@ static inline void parse_common(const uint8_t *b, snet_scion_hdr *h)
 /* A host of 4 or 16 bytes into its 16-byte field, the rest zero: fixed-size moves, no calls. */
 static inline void parse_host(uint8_t dst[16], const uint8_t *src, size_t n)
 {
-	if (n == 16) {
+	if (n == 16)
 		memcpy(dst, src, 16);
-	} else {
-		memset(dst, 0, 16);
-		memcpy(dst, src, 4);
-	}
+	else
+		snet__ip4_in16(dst, src);
 }
 
 /* The address header and where the path lies, once the lengths are known to fit: hdr is the

@@ -266,6 +266,41 @@ static void test_drops_counted(void **state)
 	close_all(&c, 1);
 }
 
+/* A receive batch of 4. Four datagrams queued at once fill the first read, and the read after
+ * it finds nothing: from then on the socket reads once per wake-up (probing every 8th full
+ * batch). Forty more, queued before the loop runs, must all arrive: what one read leaves, the
+ * level-triggered poll reports again. */
+static void test_reads_after_full_batches(void **state)
+{
+	snet_network_t n4;
+	snet_network_opts o;
+	snet_conn_t c;
+	uint8_t pkt[512];
+	snet_network_opts_default(&o);
+	o.recv_batch = 4;
+	assert_int_equal(snet_network_init(&loop, &n4, &topo, &o), 0);
+	struct sockaddr_storage at = sa("127.0.0.1", 31514);
+	snet_conn_init(&n4, &c);
+	assert_int_equal(snet_conn_bind(&c, (struct sockaddr *)&at, 0), 0);
+	snet_conn_recv_start(&c, on_recv);
+	memset(&got, 0, sizeof(got));
+	size_t n = build(pkt, "127.0.0.1", "127.0.0.2", IA, 31514, 0, NULL, 0);
+	for (int i = 0; i < 4; i++)
+		raw_send("127.0.0.1", 31514, pkt, n, 0);
+	run_until(&got.n, 4);
+	for (int i = 0; i < 40; i++)
+		raw_send("127.0.0.1", 31514, pkt, n, 0);
+	run_until(&got.n, 44);
+	snet_conn_stats st;
+	snet_conn_get_stats(&c, &st);
+	assert_int_equal(st.rx_packets, 44);
+	close_all(&c, 1);
+	int done = 0;
+	n4.data = &done;
+	assert_int_equal(snet_network_close(&n4, loop_net_closed), 0);
+	run_until(&done, 1);
+}
+
 /* Relayed by a shim dispatcher (source port 30041 on this host): the last hop comes from the
  * path's current hop and the topology (ifid 7 -> 127.0.0.55:30777), as Go does. */
 /* A packet to port from the path's last router (interface 7's, relayed by the shim): the
@@ -725,6 +760,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reply_from_arrival_address, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restamp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drops_counted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reads_after_full_batches, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shim_last_hop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_interfaces, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scmp, setup, teardown),
