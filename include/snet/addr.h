@@ -94,7 +94,8 @@ typedef struct snet_udp_addr {
 	const uint8_t *path;
 	size_t path_len;
 	/* Go: UDPAddr.NextHop. The underlay address of the first border router, or of the host
-	 * for AS-internal destinations; AF_UNSPEC when not set. */
+	 * for AS-internal destinations; AF_UNSPEC when not set. Only the bytes of its family's
+	 * sockaddr are read and, on addresses a conn delivers, written. */
 	struct sockaddr_storage next_hop;
 	/* On addresses a conn delivers: the local address the packet arrived at. A reply sent to
 	 * this address leaves from it (a sticky source, as WireGuard keeps one). NONE otherwise. */

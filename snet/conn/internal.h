@@ -284,6 +284,18 @@ static inline int snet__same(const void *a, const void *b, size_t len)
 	}
 }
 
+/* An underlay address copied as far as an IP one goes (a sockaddr_in6's 28 bytes, which hold a
+ * sockaddr_in too); other families whole. A struct copy moved all 128 bytes for every arrival
+ * and every send, and its loads past the part the kernel had just written waited on it. The
+ * bytes past the address are left as they were, as snet__udp_addr_clear leaves them. */
+static inline void snet__sa_copy(struct sockaddr_storage *dst, const struct sockaddr_storage *src)
+{
+	if (src->ss_family == AF_INET || src->ss_family == AF_INET6)
+		memcpy(dst, src, sizeof(struct sockaddr_in6));
+	else
+		*dst = *src;
+}
+
 /* An address with nothing in it (no IA, host, port, path, next hop or reply source), set
  * field by field: a memset of its 232 bytes compiles to a rep stos, slow on a per-datagram
  * path. Bytes a reader never looks at (next_hop past its family) are left as they were. */

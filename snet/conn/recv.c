@@ -53,7 +53,7 @@ static int fill_sender(snet__sock *s, struct arrival *a)
 		if (snet__lasthop_from_path(&NET(s->net)->topo, p, &f->next_hop) < 0)
 			return -1;
 	} else {
-		memcpy(&f->next_hop, a->from, sizeof(f->next_hop));
+		snet__sa_copy(&f->next_hop, a->from);
 	}
 	snet__host_set_ip(&f->reply_src, a->dst_family, a->dst_ip);
 	snet_udp_addr *l = &a->local;

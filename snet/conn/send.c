@@ -16,7 +16,7 @@ static int next_hop(const snet_conn_t *c, const snet_udp_addr *dst, struct socka
 {
 	const snet_topology *t = &NET(c->net)->topo;
 	if (dst->next_hop.ss_family != AF_UNSPEC) {
-		*nh = dst->next_hop;
+		snet__sa_copy(nh, &dst->next_hop);
 		return 0;
 	}
 	if (dst->ia != t->local_ia || !snet__host_is_ip(&dst->host))
