@@ -41,6 +41,35 @@ static void test_meta_limits(void **state)
 	assert_int_equal(snet_path_meta_parse(empty, 3, &m, &ni, &nh), SNET_E_TRUNCATED);
 }
 
+/* Every pattern of empty and non-empty SegLens (lengths 0, 1 and the largest, 63, with at most
+ * 64 hops), against Go's loop in Base.DecodeFromBytes written out: from the last segment back,
+ * an empty one after a non-empty one is an error; NumINF is one past the last non-empty. */
+static void test_meta_seg_len_patterns(void **state)
+{
+	static const unsigned lens[3] = { 0, 1, 63 };
+	for (unsigned k = 0; k < 27; k++) {
+		unsigned s[3] = { lens[k % 3], lens[k / 3 % 3], lens[k / 9] };
+		int gap = 0, num_inf = 0;
+		for (int i = 2; i >= 0; i--) {
+			if (s[i] == 0 && num_inf > 0)
+				gap = 1;
+			if (s[i] > 0 && num_inf == 0)
+				num_inf = i + 1;
+		}
+		unsigned hops = s[0] + s[1] + s[2];
+		uint32_t w = s[0] << 12 | s[1] << 6 | s[2];
+		uint8_t b[4] = { (uint8_t)(w >> 24), (uint8_t)(w >> 16), (uint8_t)(w >> 8), (uint8_t)w };
+		snet_path_meta m;
+		uint8_t ni = 0xee, nh = 0xee;
+		int want = gap ? SNET_E_SEG_LEN_GAP : hops > 64 ? SNET_E_TOO_MANY_HOPS : 0;
+		assert_int_equal(snet_path_meta_parse(b, 4, &m, &ni, &nh), want);
+		if (want == 0) {
+			assert_int_equal(ni, num_inf);
+			assert_int_equal(nh, hops);
+		}
+	}
+}
+
 static void test_inc_path_and_xover(void **state)
 {
 	uint8_t b[sizeof(golden_raw_path)];
@@ -99,6 +128,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_raw_and_decoded_agree),
 		cmocka_unit_test(test_meta_limits),
+		cmocka_unit_test(test_meta_seg_len_patterns),
 		cmocka_unit_test(test_inc_path_and_xover),
 		cmocka_unit_test(test_onehop),
 		cmocka_unit_test(test_epic),
