@@ -143,20 +143,28 @@ static int parse_fast(const uint8_t *b, size_t len, snet_pkt *p)
 	return (int)hdr;
 }
 
+/* The checksum after the fast path, as a tail call: the caller then keeps nothing live
+ * across a call, and the fast path needs fewer saved registers (7.77 -> 7.45 ns without the
+ * checksum, interleaved). */
+static __attribute__((noinline)) int fast_checksum(snet_pkt *p, const uint8_t *buf, size_t len,
+						   int l4)
+{
+	p->checksum_ok = udp_checksum_ok(p, buf + l4, len - (size_t)l4);
+	return (int)len;
+}
+
 int snet_pkt_parse_flags(const uint8_t *buf, size_t len, snet_pkt *p, size_t *off,
 			 unsigned flags)
 {
 	int l4 = parse_fast(buf, len, p);
-	if (l4 < 0)
+	if (__builtin_expect(l4 < 0, 0))
 		return snet__pkt_parse_full(buf, len, p, off, flags);
 	if (off)
 		*off = len;
-	if (flags & SNET_PARSE_NO_CHECKSUM) {
-		p->checksum_ok = false;
+	p->checksum_ok = false;
+	if (flags & SNET_PARSE_NO_CHECKSUM)
 		return (int)len;
-	}
-	p->checksum_ok = udp_checksum_ok(p, buf + l4, len - (size_t)l4);
-	return (int)len;
+	return fast_checksum(p, buf, len, l4);
 }
 
 /* ---- emit --------------------------------------------------------------------------------- */
