@@ -221,8 +221,6 @@ int snet__sock_receiving(const snet__sock *s);
 
 /* queue.c */
 void snet__sock_enqueue(snet__sock *s, snet_send_t *req);
-/* Takes the first n requests off the queue, as a list linked by next. */
-snet_send_t *snet__sock_take(snet__sock *s, int n);
 void snet__send_complete_list(snet_send_t *r, int status);
 /* Runs each callback of a list with UV_ECANCELED (not counted as a send error). */
 void snet__send_cancel_list(snet_send_t *r);

@@ -21,19 +21,7 @@ void snet__sock_enqueue(snet__sock *s, snet_send_t *req)
 
 snet_send_t *snet__sock_dequeue(snet__sock *s)
 {
-	return s->sq_head ? snet__sock_take(s, 1) : NULL;
-}
-
-snet_send_t *snet__sock_take(snet__sock *s, int n)
-{
-	snet_send_t *first = s->sq_head, *last = first;
-	for (int i = 1; i < n; i++)
-		last = REQ(last)->next;
-	s->sq_head = REQ(last)->next;
-	if (!s->sq_head)
-		s->sq_tail = NULL;
-	REQ(last)->next = NULL;
-	return first;
+	return s->sq_head ? snet__sock_take_through(s, s->sq_head) : NULL;
 }
 
 /* Without a walk: the batch knows where its requests end (they are not in cache any more once

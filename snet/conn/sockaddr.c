@@ -108,12 +108,12 @@ void snet__host_from_hdr(snet_host *h, uint8_t type, const uint8_t raw[16])
 		h->svc = (uint16_t)(raw[0] << 8 | raw[1]);
 	} else if (type == SNET_ADDR_IP4) {
 		h->type = SNET_HOST_IP4;
-		memcpy(h->ip, raw, 4);
+		snet__ip4_in16(h->ip, raw);
 	} else {
 		/* A 16-byte IPv4-mapped address on the wire is treated as the IPv4 it maps. */
 		if (memcmp(raw, v4mapped, 12) == 0) {
 			h->type = SNET_HOST_IP4;
-			memcpy(h->ip, raw + 12, 4);
+			snet__ip4_in16(h->ip, raw + 12);
 		} else {
 			h->type = SNET_HOST_IP6;
 			memcpy(h->ip, raw, 16);
