@@ -21,7 +21,7 @@ static inline int meta_decode(uint32_t w, snet_path_meta *m, uint8_t *num_inf, u
 {
 	unsigned s0 = (w >> 12) & 0x3f, s1 = (w >> 6) & 0x3f, s2 = w & 0x3f;
 	unsigned n0 = s0 != 0, n1 = s1 != 0, n2 = s2 != 0;
-	uint8_t n = (n1 > n0) | (n2 > n1) ? 0xff : (uint8_t)(n0 + n1 + n2);
+	uint8_t n = ((n1 > n0) | (n2 > n1)) ? 0xff : (uint8_t)(n0 + n1 + n2);
 
 	m->curr_inf = (uint8_t)(w >> 30);
 	m->curr_hf = (uint8_t)(w >> 24) & 0x3f;
