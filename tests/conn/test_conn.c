@@ -540,7 +540,7 @@ static void test_ports_and_errors(void **state)
 	snet_send_t req;
 	uv_buf_t bufs[5] = { uv_buf_init("x", 1), uv_buf_init("x", 1), uv_buf_init("x", 1),
 			     uv_buf_init("x", 1), uv_buf_init("x", 1) };
-	struct sockaddr_storage any = sa("127.0.0.1", 0), low = sa("127.0.0.1", 80);
+	struct sockaddr_storage any = sa("127.0.0.1", 0), low = sa("127.0.0.1", 30999);
 	snet_udp_addr local, far = scion_addr("127.0.0.1", 31000);
 	far.ia = 0x0001ff0000000111ull;
 	snet_conn_init(&net, &a);
