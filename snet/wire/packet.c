@@ -161,9 +161,10 @@ int snet_pkt_parse_flags(const uint8_t *buf, size_t len, snet_pkt *p, size_t *of
 		return snet__pkt_parse_full(buf, len, p, off, flags);
 	if (off)
 		*off = len;
-	p->checksum_ok = false;
-	if (flags & SNET_PARSE_NO_CHECKSUM)
+	if (flags & SNET_PARSE_NO_CHECKSUM) {
+		p->checksum_ok = false;
 		return (int)len;
+	}
 	return fast_checksum(p, buf, len, l4);
 }
 
